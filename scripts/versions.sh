@@ -1,0 +1,13 @@
+# Pinned inputs, in one place.  When Debian drops one of these from its
+# archive, the fetch scripts say so and name the variable to change here.
+
+# fwupd source package (apt-get source), and the upstream tarball it carries
+FWUPD_DEB_VERSION=2.0.20-1~deb12u2
+FWUPD_VERSION=2.0.20
+FWUPD_ORIG_SHA256=d1bb9b84031954f0c57a6caed93a21f0a3c1e05fb677a103ec0a79ba28fc3cea
+
+# kernel ABI series: the newest ABI of each series in the archive is used
+KERNEL_SERIES="6.12 6.1"
+
+# bump to make install-deps re-run apt-get on machines that already ran it
+DEPS_REVISION=1
