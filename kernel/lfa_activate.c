@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Arm Live Firmware Activation (LFA) driver: PRIME, ACTIVATE, CANCEL and
+ * notification-driven auto-activation.
+ */
+
+#define pr_fmt(fmt) "lfa_fw: " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/nmi.h>
+#include <linux/stop_machine.h>
+
+#include "lfa_fw.h"
+
+/*
+ * Agents usually finish a step within microseconds; start polling there
+ * and back off exponentially so a slow step does not burn a CPU either.
+ */
+#define LFA_POLL_MIN_US		10
+#define LFA_POLL_MAX_US		10000
+
+/* Every message names the image and its GUID, as users report them */
+static __printf(2, 3) void lfa_img_err(const struct lfa_image *img,
+				       const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("%s %pUb: %pV", img->name ? img->name : "image", &img->guid,
+	       &vaf);
+	va_end(args);
+}
+
+static __printf(2, 3) void lfa_img_info(const struct lfa_image *img,
+					const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("%s %pUb: %pV", img->name ? img->name : "image", &img->guid,
+		&vaf);
+	va_end(args);
+}
+
+static void lfa_backoff(unsigned long *delay_us)
+{
+	fsleep(*delay_us);
+	touch_nmi_watchdog();
+	*delay_us = min(*delay_us * 2, (unsigned long)LFA_POLL_MAX_US);
+}
+
+static void lfa_log_status(struct lfa_image *img, const char *call,
+			   long status)
+{
+	lfa_img_err(img, "%s failed: %s (%ld)\n", call,
+		    lfa_status_name(status), status);
+}
+
+/* Caller holds lfa_drv.seq_lock */
+static int lfa_prime(struct lfa_image *img, u64 seq_id)
+{
+	unsigned int budget = READ_ONCE(lfa_prime_timeout_ms);
+	ktime_t end = ktime_add_ms(ktime_get(), budget);
+	unsigned long delay = LFA_POLL_MIN_US;
+	struct arm_smccc_1_2_regs in = { .a0 = LFA_PRIME, .a1 = seq_id };
+	struct arm_smccc_1_2_regs out;
+	long status;
+
+	for (;;) {
+		memset(&out, 0, sizeof(out));
+		lfa_smc(&in, &out);
+		touch_nmi_watchdog();
+		status = (long)out.a0;
+		if (status) {
+			lfa_log_status(img, "PRIME", status);
+			return lfa_status_to_errno(status);
+		}
+		if (!(out.a1 & LFA_CALL_AGAIN))
+			return 0;
+		if (ktime_after(ktime_get(), end)) {
+			lfa_img_err(img,
+				    "PRIME still asks to be called again after %u ms\n",
+				    budget);
+			return -ETIMEDOUT;
+		}
+		lfa_backoff(&delay);
+	}
+}
+
+struct lfa_rendezvous {
+	u64 seq_id;
+	atomic_long_t status;
+	atomic_t call_again;
+};
+
+/* Runs on every online CPU with interrupts off */
+static int lfa_activate_cpu(void *data)
+{
+	struct lfa_rendezvous *rdv = data;
+	struct arm_smccc_1_2_regs in = {
+		.a0 = LFA_ACTIVATE,
+		.a1 = rdv->seq_id,
+	};
+	struct arm_smccc_1_2_regs out = {};
+	long status;
+
+	lfa_smc(&in, &out);
+	touch_nmi_watchdog();
+
+	status = (long)out.a0;
+	if (status)
+		atomic_long_cmpxchg(&rdv->status, 0, status);
+	else if (out.a1 & LFA_CALL_AGAIN)
+		atomic_set(&rdv->call_again, 1);
+
+	return 0;
+}
+
+/* One ACTIVATE round; returns the LFA status and sets *again */
+static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again)
+{
+	struct lfa_rendezvous rdv = { .seq_id = seq_id };
+	struct arm_smccc_1_2_regs in = {
+		.a0 = LFA_ACTIVATE,
+		.a1 = seq_id,
+		.a2 = LFA_SKIP_RENDEZVOUS,
+	};
+	struct arm_smccc_1_2_regs out = {};
+	int ret;
+
+	if (skip_rendezvous) {
+		lfa_smc(&in, &out);
+		touch_nmi_watchdog();
+		*again = out.a1 & LFA_CALL_AGAIN;
+		return (long)out.a0;
+	}
+
+	atomic_long_set(&rdv.status, 0);
+	atomic_set(&rdv.call_again, 0);
+
+	/* The agent holds early CPUs until the last one arrives */
+	ret = stop_machine(lfa_activate_cpu, &rdv, cpu_online_mask);
+	if (ret)
+		return LFA_CRITICAL_ERROR;
+
+	*again = atomic_read(&rdv.call_again);
+	return atomic_long_read(&rdv.status);
+}
+
+/* Caller holds lfa_drv.seq_lock for writing */
+static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip)
+{
+	unsigned int budget = READ_ONCE(lfa_activate_timeout_ms);
+	ktime_t end = ktime_add_ms(ktime_get(), budget);
+	unsigned long delay = LFA_POLL_MIN_US;
+	bool again;
+	long status;
+
+	for (;;) {
+		again = false;
+		status = lfa_activate_once(seq_id, skip, &again);
+		if (!status && !again)
+			return 0;
+		if (status && status != LFA_BUSY) {
+			lfa_log_status(img, "ACTIVATE", status);
+			return lfa_status_to_errno(status);
+		}
+		if (ktime_after(ktime_get(), end)) {
+			lfa_img_err(img, "ACTIVATE still %s after %u ms\n",
+				    status ? "BUSY" : "asks to be called again",
+				    budget);
+			return -ETIMEDOUT;
+		}
+		lfa_backoff(&delay);
+	}
+}
+
+static long lfa_send_cancel(u64 seq_id)
+{
+	struct arm_smccc_1_2_regs in = { .a0 = LFA_CANCEL, .a1 = seq_id };
+	struct arm_smccc_1_2_regs out = {};
+
+	lfa_smc(&in, &out);
+	return (long)out.a0;
+}
+
+/* Checks that may refuse before any call with a side effect is made */
+static int lfa_activate_precheck(struct lfa_image *img,
+				 const struct lfa_inventory *inv)
+{
+	if (inv->flags & LFA_INV_MAY_RESET_CPU) {
+		lfa_img_err(img,
+			    "refused: activation may reset CPUs, which is not supported\n");
+		return -EOPNOTSUPP;
+	}
+	if (!(inv->flags & LFA_INV_CAPABLE)) {
+		lfa_img_err(img, "refused: not activation capable\n");
+		return -EOPNOTSUPP;
+	}
+
+	return 0;
+}
+
+/**
+ * lfa_activate_locked() - live-activate one image
+ * @img: the image
+ *
+ * PRIMEs the image until the agent stops asking to be called again, then
+ * ACTIVATEs it, on every online CPU unless the image allows skipping the
+ * rendezvous and the user does not force one. Once PRIME was sent, any
+ * failure sends CANCEL. Whatever the outcome after PRIME, the inventory is
+ * re-read, since the agent may renumber or change its images.
+ *
+ * Context: process context, lfa_drv.act_lock held; sleeps up to the PRIME
+ * and ACTIVATE budgets.
+ * Return: 0 or a negative errno as documented in the sysfs ABI.
+ */
+int lfa_activate_locked(struct lfa_image *img)
+{
+	struct lfa_inventory inv;
+	bool skip;
+	u64 seq;
+	long status;
+	int ret, ret2;
+
+	lockdep_assert_held(&lfa_drv.act_lock);
+
+	/* Cached flags first: refusals must not reach the agent at all */
+	down_read(&lfa_drv.seq_lock);
+	inv = img->inv;
+	ret = img->gone ? -ENOENT : 0;
+	up_read(&lfa_drv.seq_lock);
+	if (ret)
+		return ret;
+	ret = lfa_activate_precheck(img, &inv);
+	if (ret)
+		return ret;
+
+	down_read(&lfa_drv.seq_lock);
+	ret = lfa_image_query_locked(img, &inv);
+	if (ret) {
+		up_read(&lfa_drv.seq_lock);
+		lfa_img_err(img, "cannot read inventory: %d\n", ret);
+		return ret;
+	}
+	ret = lfa_activate_precheck(img, &inv);
+	if (ret) {
+		up_read(&lfa_drv.seq_lock);
+		return ret;
+	}
+	if (!(inv.flags & LFA_INV_PENDING)) {
+		up_read(&lfa_drv.seq_lock);
+		lfa_img_info(img, "nothing pending to activate\n");
+		return -ENODATA;
+	}
+
+	seq = img->seq_id;
+	skip = (inv.flags & LFA_INV_RENDEZVOUS_OPT) &&
+	       !READ_ONCE(img->force_rendezvous);
+	ret = lfa_prime(img, seq);
+	up_read(&lfa_drv.seq_lock);
+
+	/*
+	 * Only act_lock holders change ids, and we hold it, so the id is
+	 * still ours; the agent may still have changed, hence the check.
+	 */
+	down_write(&lfa_drv.seq_lock);
+	if (!ret) {
+		ret = lfa_image_query_locked(img, &inv);
+		if (ret == -ENOENT)
+			lfa_img_err(img,
+				    "sequence id %llu no longer names this image\n",
+				    seq);
+		else if (ret)
+			lfa_img_err(img, "cannot read inventory: %d\n",
+				    ret);
+	}
+	if (!ret)
+		ret = lfa_activate(img, seq, skip);
+
+	if (ret) {
+		status = lfa_send_cancel(seq);
+		if (status)
+			lfa_img_err(img, "CANCEL after failure: %s (%ld)\n",
+				    lfa_status_name(status), status);
+	} else {
+		lfa_img_info(img, "activated\n");
+	}
+
+	ret2 = lfa_rescan();
+	up_write(&lfa_drv.seq_lock);
+	if (ret2)
+		pr_err("re-enumeration after activation failed: %d\n", ret2);
+
+	return ret;
+}
+
+/**
+ * lfa_cancel() - send CANCEL for one image on the user's request
+ * @img: the image
+ *
+ * Context: process context, lfa_drv.act_lock held, so no activation runs.
+ * Return: 0, -ENOENT if the image vanished, or the errno of the LFA status.
+ */
+int lfa_cancel(struct lfa_image *img)
+{
+	struct lfa_inventory inv;
+	long status;
+	int ret;
+
+	lockdep_assert_held(&lfa_drv.act_lock);
+
+	down_read(&lfa_drv.seq_lock);
+	ret = lfa_image_query_locked(img, &inv);
+	if (!ret) {
+		status = lfa_send_cancel(img->seq_id);
+		if (status) {
+			lfa_log_status(img, "CANCEL", status);
+			ret = lfa_status_to_errno(status);
+		}
+	}
+	up_read(&lfa_drv.seq_lock);
+
+	return ret;
+}
+
+/**
+ * lfa_notify_work() - activate images after a platform notification
+ * @work: lfa_drv.notify_work
+ *
+ * Every image that is capable, pending and has auto_activate set is
+ * activated once per notification. Each activation re-enumerates, so the
+ * walk restarts from the head of the new list after each one.
+ */
+void lfa_notify_work(struct work_struct *work)
+{
+	struct lfa_inventory inv;
+	struct lfa_image *img;
+	unsigned int pass;
+	bool found;
+
+	mutex_lock(&lfa_drv.act_lock);
+	if (lfa_drv.dying)
+		goto out;
+
+	pass = ++lfa_drv.notify_pass;
+	for (;;) {
+		found = false;
+		list_for_each_entry(img, &lfa_drv.images, node) {
+			if (img->notify_pass == pass ||
+			    !READ_ONCE(img->auto_activate))
+				continue;
+			img->notify_pass = pass;
+			if (lfa_image_query(img, &inv) ||
+			    !(inv.flags & LFA_INV_CAPABLE) ||
+			    !(inv.flags & LFA_INV_PENDING))
+				continue;
+
+			found = true;
+			break;
+		}
+		if (!found)
+			break;
+
+		/* The rescan may hand the image to the settle work */
+		kobject_get(&img->kobj);
+		lfa_img_info(img, "auto-activating on notification\n");
+		lfa_activate_locked(img);
+		kobject_put(&img->kobj);
+	}
+out:
+	mutex_unlock(&lfa_drv.act_lock);
+}

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Arm Live Firmware Activation (LFA, DEN0147) driver: SMC transport,
+ * discovery, platform binding and platform notifications.
+ */
+
+#define pr_fmt(fmt) "lfa_fw: " fmt
+
+#include <linux/acpi.h>
+#include <linux/arm-smccc.h>
+#include <linux/interrupt.h>
+#include <linux/kernel.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/string.h>
+
+#include "lfa_fw.h"
+
+#define LFA_DRV_NAME	"arm-lfa"
+#define LFA_ACPI_HID	"ARML0003"
+
+struct lfa_drv lfa_drv = {
+	.act_lock	= __MUTEX_INITIALIZER(lfa_drv.act_lock),
+	.seq_lock	= __RWSEM_INITIALIZER(lfa_drv.seq_lock),
+	.images		= LIST_HEAD_INIT(lfa_drv.images),
+	.dead_lock	= __SPIN_LOCK_UNLOCKED(lfa_drv.dead_lock),
+	.dead		= LIST_HEAD_INIT(lfa_drv.dead),
+	.settle_work	= __WORK_INITIALIZER(lfa_drv.settle_work,
+					     lfa_settle_work),
+	.notify_work	= __WORK_INITIALIZER(lfa_drv.notify_work,
+					     lfa_notify_work),
+};
+
+unsigned int lfa_prime_timeout_ms = 30000;
+module_param_named(prime_timeout_ms, lfa_prime_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(prime_timeout_ms,
+		 "Time PRIME may keep asking to be called again (ms, default 30000)");
+
+unsigned int lfa_activate_timeout_ms = 10000;
+module_param_named(activate_timeout_ms, lfa_activate_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(activate_timeout_ms,
+		 "Time ACTIVATE is retried on CALL_AGAIN or BUSY (ms, default 10000)");
+
+/* The device this module registered itself, when firmware described none */
+static struct platform_device *lfa_own_pdev;
+
+/**
+ * lfa_smc() - issue one LFA call through the discovered conduit
+ * @in: argument registers
+ * @out: result registers; a separate set, so a retry never sends results
+ *	back as arguments
+ *
+ * Safe in atomic context, including stop_machine() callbacks.
+ */
+void lfa_smc(const struct arm_smccc_1_2_regs *in,
+	     struct arm_smccc_1_2_regs *out)
+{
+	if (lfa_drv.conduit == SMCCC_CONDUIT_HVC)
+		arm_smccc_1_2_hvc(in, out);
+	else
+		arm_smccc_1_2_smc(in, out);
+}
+
+/**
+ * lfa_status_name() - name of an LFA status code, for log lines
+ * @status: x0 of an LFA call, as a signed value
+ *
+ * Return: a constant string; "UNKNOWN" for codes the ABI does not define.
+ */
+const char *lfa_status_name(long status)
+{
+	switch (status) {
+	case LFA_SUCCESS:
+		return "SUCCESS";
+	case LFA_NOT_SUPPORTED:
+		return "NOT_SUPPORTED";
+	case LFA_BUSY:
+		return "BUSY";
+	case LFA_AUTH_ERROR:
+		return "AUTH_ERROR";
+	case LFA_NO_MEMORY:
+		return "NO_MEMORY";
+	case LFA_CRITICAL_ERROR:
+		return "CRITICAL_ERROR";
+	case LFA_DEVICE_ERROR:
+		return "DEVICE_ERROR";
+	case LFA_WRONG_STATE:
+		return "WRONG_STATE";
+	case LFA_INVALID_PARAMETERS:
+		return "INVALID_PARAMETERS";
+	case LFA_COMPONENT_WRONG_STATE:
+		return "COMPONENT_WRONG_STATE";
+	case LFA_INVALID_ADDRESS:
+		return "INVALID_ADDRESS";
+	case LFA_ACTIVATION_FAILED:
+		return "ACTIVATION_FAILED";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+/**
+ * lfa_status_to_errno() - errno that userspace sees for an LFA status
+ * @status: x0 of an LFA call, as a signed value
+ *
+ * The mapping is part of the userspace contract (docs/contracts.md) and
+ * keeps each failure class distinguishable.
+ *
+ * Return: 0 for SUCCESS, else a negative errno.
+ */
+int lfa_status_to_errno(long status)
+{
+	switch (status) {
+	case LFA_SUCCESS:
+		return 0;
+	case LFA_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case LFA_BUSY:
+		return -EBUSY;
+	case LFA_AUTH_ERROR:
+		return -EKEYREJECTED;
+	case LFA_NO_MEMORY:
+		return -ENOMEM;
+	case LFA_CRITICAL_ERROR:
+		return -ENOTRECOVERABLE;
+	case LFA_DEVICE_ERROR:
+		return -EIO;
+	case LFA_WRONG_STATE:
+	case LFA_COMPONENT_WRONG_STATE:
+		return -EPROTO;
+	case LFA_INVALID_PARAMETERS:
+		return -EINVAL;
+	case LFA_INVALID_ADDRESS:
+		return -EFAULT;
+	case LFA_ACTIVATION_FAILED:
+		return -ECANCELED;
+	default:
+		return -EBADMSG;
+	}
+}
+
+/**
+ * lfa_get_inventory() - GET_INVENTORY for one sequence id
+ * @seq_id: sequence id to ask about
+ * @inv: filled on success
+ *
+ * Callers that use an id cached in an image hold lfa_drv.seq_lock.
+ *
+ * Return: the LFA status (0 on success).
+ */
+long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv)
+{
+	struct arm_smccc_1_2_regs in = { .a0 = LFA_GET_INVENTORY, .a1 = seq_id };
+	struct arm_smccc_1_2_regs out = {};
+	__le64 raw[2];
+	long status;
+
+	lfa_smc(&in, &out);
+	status = (long)out.a0;
+	if (status)
+		return status;
+
+	/* The agent packs the 16 GUID bytes little-endian into x1 and x2 */
+	raw[0] = cpu_to_le64(out.a1);
+	raw[1] = cpu_to_le64(out.a2);
+	BUILD_BUG_ON(sizeof(raw) != sizeof(inv->guid));
+	memcpy(&inv->guid, raw, sizeof(raw));
+	inv->flags = out.a3;
+	inv->cur_ver = out.a4;
+	inv->pend_ver = out.a5;
+	return 0;
+}
+
+static long lfa_simple_call(unsigned long fid, unsigned long arg)
+{
+	struct arm_smccc_1_2_regs in = { .a0 = fid, .a1 = arg };
+	struct arm_smccc_1_2_regs out = {};
+
+	lfa_smc(&in, &out);
+	return (long)out.a0;
+}
+
+static int lfa_discover(void)
+{
+	static const u32 needed[] = {
+		LFA_GET_INFO, LFA_GET_INVENTORY, LFA_PRIME, LFA_ACTIVATE,
+		LFA_CANCEL,
+	};
+	long ret;
+	int i;
+
+	/* The 1.2 register ABI passes x4-x17, which GET_INVENTORY needs */
+	if (arm_smccc_get_version() < ARM_SMCCC_VERSION_1_2)
+		return -ENODEV;
+
+	lfa_drv.conduit = arm_smccc_1_1_get_conduit();
+	if (lfa_drv.conduit != SMCCC_CONDUIT_SMC &&
+	    lfa_drv.conduit != SMCCC_CONDUIT_HVC)
+		return -ENODEV;
+
+	ret = lfa_simple_call(LFA_VERSION, 0);
+	if (ret < 0 || LFA_VERSION_MAJOR(ret) != 1)
+		return -ENODEV;
+	lfa_drv.version = ret;
+
+	for (i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (lfa_simple_call(LFA_FEATURES, needed[i]))
+			return -ENODEV;
+	}
+
+	return 0;
+}
+
+static irqreturn_t lfa_irq(int irq, void *data)
+{
+	queue_work(system_long_wq, &lfa_drv.notify_work);
+	return IRQ_HANDLED;
+}
+
+#ifdef CONFIG_ACPI
+static void lfa_acpi_notify(acpi_handle handle, u32 event, void *data)
+{
+	queue_work(system_long_wq, &lfa_drv.notify_work);
+}
+
+static int lfa_acpi_notify_install(struct device *dev)
+{
+	acpi_handle handle = ACPI_HANDLE(dev);
+	acpi_status status;
+
+	if (!handle)
+		return 0;
+
+	status = acpi_install_notify_handler(handle, ACPI_DEVICE_NOTIFY,
+					     lfa_acpi_notify, NULL);
+	if (ACPI_FAILURE(status))
+		return -EIO;
+
+	lfa_drv.acpi_notify = true;
+	return 0;
+}
+
+static void lfa_acpi_notify_remove(struct device *dev)
+{
+	if (!lfa_drv.acpi_notify)
+		return;
+
+	acpi_remove_notify_handler(ACPI_HANDLE(dev), ACPI_DEVICE_NOTIFY,
+				   lfa_acpi_notify);
+	lfa_drv.acpi_notify = false;
+}
+#else
+static int lfa_acpi_notify_install(struct device *dev)
+{
+	return 0;
+}
+
+static void lfa_acpi_notify_remove(struct device *dev)
+{
+}
+#endif
+
+static int lfa_notify_setup(struct platform_device *pdev)
+{
+	int irq, ret;
+
+	if (pdev->dev.of_node) {
+		irq = platform_get_irq_optional(pdev, 0);
+		if (irq == -EPROBE_DEFER)
+			return irq;
+		if (irq > 0) {
+			ret = request_irq(irq, lfa_irq, 0, LFA_DRV_NAME, NULL);
+			if (ret)
+				return ret;
+			lfa_drv.irq = irq;
+		}
+	}
+
+	return lfa_acpi_notify_install(&pdev->dev);
+}
+
+static void lfa_notify_teardown(struct platform_device *pdev)
+{
+	lfa_acpi_notify_remove(&pdev->dev);
+	if (lfa_drv.irq) {
+		free_irq(lfa_drv.irq, NULL);
+		lfa_drv.irq = 0;
+	}
+	/* Waits for a running auto-activation, which may take 40 s */
+	cancel_work_sync(&lfa_drv.notify_work);
+}
+
+/* Undoes lfa_probe() on unbind and on probe failure, whatever was set up */
+static void lfa_teardown(void *data)
+{
+	struct platform_device *pdev = data;
+
+	lfa_notify_teardown(pdev);
+	lfa_remove_all();
+	kset_unregister(lfa_drv.kset);
+	lfa_drv.kset = NULL;
+	lfa_drv.dev = NULL;
+}
+
+static int lfa_probe(struct platform_device *pdev)
+{
+	int ret;
+
+	if (lfa_drv.dev) {
+		dev_warn(&pdev->dev, "LFA agent already bound to %s\n",
+			 dev_name(lfa_drv.dev));
+		return -EBUSY;
+	}
+
+	lfa_drv.kset = kset_create_and_add("lfa", NULL, firmware_kobj);
+	if (!lfa_drv.kset)
+		return -ENOMEM;
+	lfa_drv.dev = &pdev->dev;
+
+	/* A devm action rather than .remove, whose type changed in 6.11 */
+	ret = devm_add_action_or_reset(&pdev->dev, lfa_teardown, pdev);
+	if (ret)
+		return ret;
+
+	mutex_lock(&lfa_drv.act_lock);
+	lfa_drv.dying = false;
+	down_write(&lfa_drv.seq_lock);
+	ret = lfa_rescan();
+	up_write(&lfa_drv.seq_lock);
+	mutex_unlock(&lfa_drv.act_lock);
+	if (ret)
+		return ret;
+
+	return lfa_notify_setup(pdev);
+}
+
+static const struct of_device_id lfa_of_match[] = {
+	{ .compatible = "arm,lfa" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, lfa_of_match);
+
+static const struct acpi_device_id lfa_acpi_match[] = {
+	{ LFA_ACPI_HID, 0 },
+	{ }
+};
+MODULE_DEVICE_TABLE(acpi, lfa_acpi_match);
+
+static struct platform_driver lfa_driver = {
+	.probe	= lfa_probe,
+	.driver	= {
+		.name			= LFA_DRV_NAME,
+		.of_match_table		= lfa_of_match,
+		.acpi_match_table	= lfa_acpi_match,
+		.suppress_bind_attrs	= true,
+	},
+};
+
+static bool lfa_firmware_describes_device(void)
+{
+	struct device_node *np;
+
+	np = of_find_compatible_node(NULL, NULL, "arm,lfa");
+	if (np) {
+		of_node_put(np);
+		return true;
+	}
+
+	return acpi_dev_present(LFA_ACPI_HID, NULL, -1);
+}
+
+static int __init lfa_init(void)
+{
+	int ret;
+
+	ret = lfa_discover();
+	if (ret) {
+		pr_info("no LFA agent found\n");
+		return ret;
+	}
+
+	pr_info("LFA v%u.%u agent found (%s conduit)\n",
+		LFA_VERSION_MAJOR(lfa_drv.version),
+		LFA_VERSION_MINOR(lfa_drv.version),
+		lfa_drv.conduit == SMCCC_CONDUIT_HVC ? "HVC" : "SMC");
+
+	ret = platform_driver_register(&lfa_driver);
+	if (ret)
+		return ret;
+
+	/* Discovery alone proves an agent; firmware need not describe it */
+	if (!lfa_firmware_describes_device()) {
+		lfa_own_pdev = platform_device_register_simple(LFA_DRV_NAME,
+							       PLATFORM_DEVID_NONE,
+							       NULL, 0);
+		if (IS_ERR(lfa_own_pdev)) {
+			ret = PTR_ERR(lfa_own_pdev);
+			lfa_own_pdev = NULL;
+			goto err_driver;
+		}
+	}
+
+	return 0;
+
+err_driver:
+	platform_driver_unregister(&lfa_driver);
+	return ret;
+}
+module_init(lfa_init);
+
+static void __exit lfa_exit(void)
+{
+	if (lfa_own_pdev)
+		platform_device_unregister(lfa_own_pdev);
+	platform_driver_unregister(&lfa_driver);
+}
+module_exit(lfa_exit);
+
+MODULE_DESCRIPTION("Arm Live Firmware Activation (LFA) driver");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("platform:" LFA_DRV_NAME);

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Arm Live Firmware Activation (LFA, DEN0147) driver: shared definitions.
+ */
+
+#ifndef _LFA_FW_H
+#define _LFA_FW_H
+
+#include <linux/arm-smccc.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+#include <linux/workqueue.h>
+
+#define LFA_FID(n)	ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL, \
+					   ARM_SMCCC_SMC_64, \
+					   ARM_SMCCC_OWNER_STANDARD, (n))
+
+#define LFA_VERSION		LFA_FID(0x2e0)
+#define LFA_FEATURES		LFA_FID(0x2e1)
+#define LFA_GET_INFO		LFA_FID(0x2e2)
+#define LFA_GET_INVENTORY	LFA_FID(0x2e3)
+#define LFA_PRIME		LFA_FID(0x2e4)
+#define LFA_ACTIVATE		LFA_FID(0x2e5)
+#define LFA_CANCEL		LFA_FID(0x2e6)
+
+#define LFA_VERSION_MAJOR(v)	(((v) >> 16) & 0x7fff)
+#define LFA_VERSION_MINOR(v)	((v) & 0xffff)
+
+/* x1 of PRIME and ACTIVATE results */
+#define LFA_CALL_AGAIN		BIT(0)
+/* x2 of ACTIVATE arguments */
+#define LFA_SKIP_RENDEZVOUS	BIT(0)
+
+/* x3 of GET_INVENTORY results */
+#define LFA_INV_CAPABLE		BIT(0)
+#define LFA_INV_PENDING		BIT(1)
+#define LFA_INV_MAY_RESET_CPU	BIT(2)
+#define LFA_INV_RENDEZVOUS_OPT	BIT(3)
+
+enum lfa_status {
+	LFA_SUCCESS			= 0,
+	LFA_NOT_SUPPORTED		= -1,
+	LFA_BUSY			= -2,
+	LFA_AUTH_ERROR			= -3,
+	LFA_NO_MEMORY			= -4,
+	LFA_CRITICAL_ERROR		= -5,
+	LFA_DEVICE_ERROR		= -6,
+	LFA_WRONG_STATE			= -7,
+	LFA_INVALID_PARAMETERS		= -8,
+	LFA_COMPONENT_WRONG_STATE	= -9,
+	LFA_INVALID_ADDRESS		= -10,
+	LFA_ACTIVATION_FAILED		= -11,
+};
+
+/**
+ * struct lfa_inventory - one GET_INVENTORY answer
+ * @guid: image GUID, bytes in the order %pUb prints them
+ * @flags: LFA_INV_* bits
+ * @cur_ver: running version, (major << 32) | minor
+ * @pend_ver: staged version, meaningful only with LFA_INV_PENDING
+ */
+struct lfa_inventory {
+	guid_t guid;
+	u64 flags;
+	u64 cur_ver;
+	u64 pend_ver;
+};
+
+/**
+ * struct lfa_image - one firmware image, i.e. one /sys/firmware/lfa/<GUID>
+ * @kobj: sysfs directory; its release frees the structure
+ * @guid: identity of the image; never changes
+ * @name: known name, or NULL to show the GUID
+ * @node: entry in lfa_drv.images
+ * @dead_node: entry in lfa_drv.dead, once the agent no longer lists it
+ * @seq_id: sequence id the agent currently gives the image
+ * @gone: the agent no longer lists the image
+ * @inv: cached inventory from the last enumeration
+ * @force_rendezvous: user setting force_cpu_rendezvous
+ * @auto_activate: user setting auto_activate
+ * @notify_pass: last notification pass that tried this image
+ *
+ * @seq_id, @gone and @inv are protected by lfa_drv.seq_lock; @node and
+ * @notify_pass by lfa_drv.act_lock; @dead_node by lfa_drv.dead_lock.
+ * The two user settings are single bools read and written with
+ * READ_ONCE()/WRITE_ONCE() and need no lock.
+ */
+struct lfa_image {
+	struct kobject kobj;
+	guid_t guid;
+	const char *name;
+	struct list_head node;
+	struct list_head dead_node;
+	u64 seq_id;
+	bool gone;
+	struct lfa_inventory inv;
+	bool force_rendezvous;
+	bool auto_activate;
+	unsigned int notify_pass;
+};
+
+/**
+ * struct lfa_drv - driver state; there is one LFA agent per system
+ * @conduit: SMC or HVC
+ * @version: LFA_VERSION answer
+ * @dev: bound platform device, NULL when not bound
+ * @kset: /sys/firmware/lfa
+ * @act_lock: serialises activations, cancels, enumerations and walks of
+ *	@images; taken first. Writers from sysfs only try it (-EBUSY).
+ * @seq_lock: sequence ids. Every SMC that names a sequence id holds it for
+ *	reading; ACTIVATE (after which the agent may renumber) and the
+ *	rescan that follows hold it for writing, so the ids cached in the
+ *	images match the agent's whenever a reader holds it. Taken after
+ *	@act_lock. Never held across kobject removal: removal waits for
+ *	show handlers, which take it.
+ * @images: images the agent lists (act_lock)
+ * @dying: set under @act_lock when the device goes away
+ * @dead_lock: protects @dead; innermost lock
+ * @dead: images no longer listed, waiting for @settle_work to remove them
+ * @settle_work: removes @dead images, then tells userspace the inventory
+ *	settled; a store handler cannot remove its own directory
+ * @notify_work: auto-activation after a platform notification
+ * @notify_pass: counter so one notification tries each image once
+ * @irq: DT notification interrupt, or 0
+ * @acpi_notify: an ACPI notify handler is installed
+ */
+struct lfa_drv {
+	enum arm_smccc_conduit conduit;
+	u32 version;
+	struct device *dev;
+	struct kset *kset;
+	struct mutex act_lock;		/* see above */
+	struct rw_semaphore seq_lock;
+	struct list_head images;
+	bool dying;
+	spinlock_t dead_lock;		/* see above */
+	struct list_head dead;
+	struct work_struct settle_work;
+	struct work_struct notify_work;
+	unsigned int notify_pass;
+	int irq;
+	bool acpi_notify;
+};
+
+extern struct lfa_drv lfa_drv;
+extern unsigned int lfa_prime_timeout_ms;
+extern unsigned int lfa_activate_timeout_ms;
+
+/* lfa_core.c */
+void lfa_smc(const struct arm_smccc_1_2_regs *in,
+	     struct arm_smccc_1_2_regs *out);
+long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv);
+const char *lfa_status_name(long status);
+int lfa_status_to_errno(long status);
+
+/* lfa_sysfs.c */
+int lfa_rescan(void);
+void lfa_reap_dead(void);
+void lfa_settle_work(struct work_struct *work);
+int lfa_image_query(struct lfa_image *img, struct lfa_inventory *inv);
+int lfa_image_query_locked(struct lfa_image *img, struct lfa_inventory *inv);
+void lfa_remove_all(void);
+
+/* lfa_activate.c */
+int lfa_activate_locked(struct lfa_image *img);
+int lfa_cancel(struct lfa_image *img);
+void lfa_notify_work(struct work_struct *work);
+
+#endif /* _LFA_FW_H */

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Arm Live Firmware Activation (LFA) driver: the image inventory and
+ * /sys/firmware/lfa/<GUID>/.
+ */
+
+#define pr_fmt(fmt) "lfa_fw: " fmt
+
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "lfa_fw.h"
+
+/* More would be a broken agent; it bounds the time a rescan can take */
+#define LFA_MAX_IMAGES	1024
+
+static const struct {
+	const char *guid;
+	const char *name;
+} lfa_known_images[] = {
+	{ "47d4086d-4cfe-9846-9b95-2950cbbd5a00", "TF-A BL31 runtime" },
+	{ "d6d0eea7-fcea-d54b-9782-9934f234b6e4", "BL33 non-secure payload" },
+	{ "6c0762a6-12f2-4b56-92cb-ba8f633606d9", "TF-RMM" },
+};
+
+static const char *lfa_known_name(const guid_t *guid)
+{
+	char str[UUID_STRING_LEN + 1];
+	int i;
+
+	/* Compare as text so the table reads exactly like sysfs */
+	snprintf(str, sizeof(str), "%pUb", guid);
+	for (i = 0; i < ARRAY_SIZE(lfa_known_images); i++) {
+		if (!strcmp(str, lfa_known_images[i].guid))
+			return lfa_known_images[i].name;
+	}
+
+	return NULL;
+}
+
+/* Userspace's documented signal that /sys/firmware/lfa is up to date */
+static char *lfa_settled_envp[] = { "LFA_INVENTORY=settled", NULL };
+
+static struct lfa_image *to_image(struct kobject *kobj)
+{
+	return container_of(kobj, struct lfa_image, kobj);
+}
+
+/**
+ * lfa_image_query_locked() - fresh GET_INVENTORY for an image
+ * @img: the image
+ * @inv: filled on success
+ *
+ * Context: lfa_drv.seq_lock held, for reading or writing.
+ * Return: 0; -ENOENT if the agent no longer lists the image at its
+ * sequence id; otherwise the errno of the LFA status.
+ */
+int lfa_image_query_locked(struct lfa_image *img, struct lfa_inventory *inv)
+{
+	long status;
+
+	lockdep_assert_held(&lfa_drv.seq_lock);
+
+	if (img->gone)
+		return -ENOENT;
+
+	status = lfa_get_inventory(img->seq_id, inv);
+	if (status == LFA_INVALID_PARAMETERS || status == LFA_WRONG_STATE)
+		return -ENOENT;
+	if (status)
+		return lfa_status_to_errno(status);
+
+	if (!guid_equal(&inv->guid, &img->guid))
+		return -ENOENT;
+
+	return 0;
+}
+
+/**
+ * lfa_image_query() - fresh GET_INVENTORY for an image, taking the lock
+ * @img: the image
+ * @inv: filled on success
+ *
+ * Context: process context; may wait for a running ACTIVATE and rescan.
+ * Return: as lfa_image_query_locked(), or -EINTR if killed while waiting.
+ */
+int lfa_image_query(struct lfa_image *img, struct lfa_inventory *inv)
+{
+	int ret;
+
+	ret = down_read_killable(&lfa_drv.seq_lock);
+	if (ret)
+		return ret;
+	ret = lfa_image_query_locked(img, inv);
+	up_read(&lfa_drv.seq_lock);
+
+	return ret;
+}
+
+static u64 lfa_cached_flags(struct lfa_image *img)
+{
+	u64 flags;
+
+	down_read(&lfa_drv.seq_lock);
+	flags = img->inv.flags;
+	up_read(&lfa_drv.seq_lock);
+
+	return flags;
+}
+
+static ssize_t lfa_emit_version(char *buf, u64 ver)
+{
+	return sysfs_emit(buf, "%u.%u\n", (u32)(ver >> 32), (u32)ver);
+}
+
+static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct lfa_image *img = to_image(kobj);
+
+	if (img->name)
+		return sysfs_emit(buf, "%s\n", img->name);
+	return sysfs_emit(buf, "%pUb\n", &img->guid);
+}
+
+static ssize_t current_version_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	struct lfa_image *img = to_image(kobj);
+	u64 ver;
+
+	down_read(&lfa_drv.seq_lock);
+	ver = img->inv.cur_ver;
+	up_read(&lfa_drv.seq_lock);
+
+	return lfa_emit_version(buf, ver);
+}
+
+static ssize_t pending_version_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	struct lfa_inventory inv;
+	int ret;
+
+	ret = lfa_image_query(to_image(kobj), &inv);
+	if (ret)
+		return ret;
+	if (!(inv.flags & LFA_INV_PENDING))
+		return sysfs_emit(buf, "N/A\n");
+
+	return lfa_emit_version(buf, inv.pend_ver);
+}
+
+static ssize_t activation_pending_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	struct lfa_inventory inv;
+	int ret;
+
+	ret = lfa_image_query(to_image(kobj), &inv);
+	if (ret)
+		return ret;
+
+	return sysfs_emit(buf, "%d\n", !!(inv.flags & LFA_INV_PENDING));
+}
+
+static ssize_t activation_capable_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	u64 flags = lfa_cached_flags(to_image(kobj));
+
+	return sysfs_emit(buf, "%d\n", !!(flags & LFA_INV_CAPABLE));
+}
+
+static ssize_t may_reset_cpu_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	u64 flags = lfa_cached_flags(to_image(kobj));
+
+	return sysfs_emit(buf, "%d\n", !!(flags & LFA_INV_MAY_RESET_CPU));
+}
+
+static ssize_t cpu_rendezvous_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	u64 flags = lfa_cached_flags(to_image(kobj));
+
+	/* The ABI flags the optional case; a rendezvous is the default */
+	return sysfs_emit(buf, "%d\n", !(flags & LFA_INV_RENDEZVOUS_OPT));
+}
+
+static int lfa_parse_bool(const char *buf, bool *val)
+{
+	/* Only the two documented spellings; "yes", "on", "01" are errors */
+	if (sysfs_streq(buf, "0"))
+		*val = false;
+	else if (sysfs_streq(buf, "1"))
+		*val = true;
+	else
+		return -EINVAL;
+
+	return 0;
+}
+
+static ssize_t force_cpu_rendezvous_show(struct kobject *kobj,
+					 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(to_image(kobj)->force_rendezvous));
+}
+
+static ssize_t force_cpu_rendezvous_store(struct kobject *kobj,
+					  struct kobj_attribute *attr,
+					  const char *buf, size_t count)
+{
+	bool val;
+	int ret;
+
+	ret = lfa_parse_bool(buf, &val);
+	if (ret)
+		return ret;
+	WRITE_ONCE(to_image(kobj)->force_rendezvous, val);
+
+	return count;
+}
+
+static ssize_t auto_activate_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_image(kobj)->auto_activate));
+}
+
+static ssize_t auto_activate_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	bool val;
+	int ret;
+
+	ret = lfa_parse_bool(buf, &val);
+	if (ret)
+		return ret;
+	WRITE_ONCE(to_image(kobj)->auto_activate, val);
+
+	return count;
+}
+
+static ssize_t activate_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	int ret;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+
+	/* A second writer must not queue behind a 40 s activation */
+	if (!mutex_trylock(&lfa_drv.act_lock))
+		return -EBUSY;
+	if (lfa_drv.dying)
+		ret = -ENODEV;
+	else
+		ret = lfa_activate_locked(to_image(kobj));
+	mutex_unlock(&lfa_drv.act_lock);
+
+	return ret ? ret : count;
+}
+
+static ssize_t cancel_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	int ret;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+
+	/* The running activation cancels itself if it fails */
+	if (!mutex_trylock(&lfa_drv.act_lock))
+		return -EBUSY;
+	if (lfa_drv.dying)
+		ret = -ENODEV;
+	else
+		ret = lfa_cancel(to_image(kobj));
+	mutex_unlock(&lfa_drv.act_lock);
+
+	return ret ? ret : count;
+}
+
+static struct kobj_attribute lfa_attr_name = __ATTR_RO(name);
+static struct kobj_attribute lfa_attr_current_version = __ATTR_RO(current_version);
+static struct kobj_attribute lfa_attr_pending_version = __ATTR_RO(pending_version);
+static struct kobj_attribute lfa_attr_activation_capable = __ATTR_RO(activation_capable);
+static struct kobj_attribute lfa_attr_activation_pending = __ATTR_RO(activation_pending);
+static struct kobj_attribute lfa_attr_may_reset_cpu = __ATTR_RO(may_reset_cpu);
+static struct kobj_attribute lfa_attr_cpu_rendezvous = __ATTR_RO(cpu_rendezvous);
+static struct kobj_attribute lfa_attr_force_cpu_rendezvous =
+	__ATTR_RW_MODE(force_cpu_rendezvous, 0644);
+static struct kobj_attribute lfa_attr_activate = __ATTR_WO(activate);
+static struct kobj_attribute lfa_attr_cancel = __ATTR_WO(cancel);
+static struct kobj_attribute lfa_attr_auto_activate =
+	__ATTR_RW_MODE(auto_activate, 0644);
+
+static struct attribute *lfa_image_attrs[] = {
+	&lfa_attr_name.attr,
+	&lfa_attr_current_version.attr,
+	&lfa_attr_pending_version.attr,
+	&lfa_attr_activation_capable.attr,
+	&lfa_attr_activation_pending.attr,
+	&lfa_attr_may_reset_cpu.attr,
+	&lfa_attr_cpu_rendezvous.attr,
+	&lfa_attr_force_cpu_rendezvous.attr,
+	&lfa_attr_activate.attr,
+	&lfa_attr_cancel.attr,
+	&lfa_attr_auto_activate.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(lfa_image);
+
+static void lfa_image_release(struct kobject *kobj)
+{
+	kfree(to_image(kobj));
+}
+
+static const struct kobj_type lfa_image_ktype = {
+	.release	= lfa_image_release,
+	.sysfs_ops	= &kobj_sysfs_ops,
+	.default_groups	= lfa_image_groups,
+};
+
+static struct lfa_image *lfa_image_create(u64 seq_id,
+					  const struct lfa_inventory *inv)
+{
+	struct lfa_image *img;
+	int ret;
+
+	img = kzalloc(sizeof(*img), GFP_KERNEL);
+	if (!img)
+		return NULL;
+
+	img->guid = inv->guid;
+	img->name = lfa_known_name(&inv->guid);
+	img->seq_id = seq_id;
+	img->inv = *inv;
+	img->force_rendezvous = true;
+	INIT_LIST_HEAD(&img->dead_node);
+
+	img->kobj.kset = lfa_drv.kset;
+	ret = kobject_init_and_add(&img->kobj, &lfa_image_ktype, NULL, "%pUb",
+				   &img->guid);
+	if (ret) {
+		pr_err("%pUb: cannot create sysfs directory: %d\n",
+		       &inv->guid, ret);
+		kobject_put(&img->kobj);
+		return NULL;
+	}
+
+	return img;
+}
+
+static struct lfa_image *lfa_find_image(const guid_t *guid)
+{
+	struct lfa_image *img;
+
+	list_for_each_entry(img, &lfa_drv.images, node) {
+		if (guid_equal(&img->guid, guid))
+			return img;
+	}
+
+	return NULL;
+}
+
+static void lfa_image_bury(struct lfa_image *img)
+{
+	img->gone = true;
+	list_del_init(&img->node);
+	spin_lock(&lfa_drv.dead_lock);
+	list_add_tail(&img->dead_node, &lfa_drv.dead);
+	spin_unlock(&lfa_drv.dead_lock);
+}
+
+/**
+ * lfa_rescan() - re-enumerate the agent's images and update sysfs
+ *
+ * Existing directories are kept (with their user settings) and given
+ * their new sequence ids; new images get a directory; vanished images
+ * are handed to the settle work, which removes them and then sends the
+ * KOBJ_CHANGE that tells userspace the inventory settled.
+ *
+ * Context: lfa_drv.act_lock held and lfa_drv.seq_lock held for writing.
+ * Return: 0, or a negative errno if GET_INFO failed.
+ */
+int lfa_rescan(void)
+{
+	struct arm_smccc_1_2_regs in = { .a0 = LFA_GET_INFO, .a1 = 0 };
+	struct arm_smccc_1_2_regs out = {};
+	struct lfa_image *img, *tmp;
+	struct lfa_inventory inv;
+	bool complete = true;
+	LIST_HEAD(seen);
+	u64 i, count;
+	long status;
+
+	lockdep_assert_held(&lfa_drv.act_lock);
+	lockdep_assert_held_write(&lfa_drv.seq_lock);
+
+	lfa_smc(&in, &out);
+	status = (long)out.a0;
+	if (status) {
+		pr_err("GET_INFO failed: %s (%ld)\n",
+		       lfa_status_name(status), status);
+		return lfa_status_to_errno(status);
+	}
+
+	count = out.a1;
+	if (count > LFA_MAX_IMAGES) {
+		pr_warn("agent lists %llu images, using the first %u\n",
+			count, LFA_MAX_IMAGES);
+		count = LFA_MAX_IMAGES;
+	}
+
+	for (i = 0; i < count; i++) {
+		status = lfa_get_inventory(i, &inv);
+		if (status) {
+			pr_warn("GET_INVENTORY(%llu) failed: %s (%ld)\n", i,
+				lfa_status_name(status), status);
+			complete = false;
+			continue;
+		}
+
+		img = lfa_find_image(&inv.guid);
+		if (img) {
+			list_move_tail(&img->node, &seen);
+			img->seq_id = i;
+			img->inv = inv;
+			img->gone = false;
+			continue;
+		}
+
+		list_for_each_entry(img, &seen, node) {
+			if (guid_equal(&img->guid, &inv.guid))
+				break;
+		}
+		if (!list_entry_is_head(img, &seen, node)) {
+			pr_warn("%pUb: listed twice, ignoring id %llu\n",
+				&inv.guid, i);
+			continue;
+		}
+
+		img = lfa_image_create(i, &inv);
+		if (!img) {
+			complete = false;
+			continue;
+		}
+		list_add_tail(&img->node, &seen);
+	}
+
+	/*
+	 * What is left was not listed. If part of the inventory could not be
+	 * read, keep those images: their ids are checked against the GUID on
+	 * every use, so a stale one is refused rather than misused.
+	 */
+	list_for_each_entry_safe(img, tmp, &lfa_drv.images, node) {
+		if (complete)
+			lfa_image_bury(img);
+	}
+	list_splice_tail_init(&seen, &lfa_drv.images);
+
+	schedule_work(&lfa_drv.settle_work);
+	return 0;
+}
+
+/**
+ * lfa_reap_dead() - remove the directories of vanished images
+ *
+ * Context: process context, no LFA lock held: removing a directory waits
+ * for its running show and store handlers, which take those locks.
+ */
+void lfa_reap_dead(void)
+{
+	struct lfa_image *img;
+
+	for (;;) {
+		spin_lock(&lfa_drv.dead_lock);
+		img = list_first_entry_or_null(&lfa_drv.dead, struct lfa_image,
+					       dead_node);
+		if (img)
+			list_del_init(&img->dead_node);
+		spin_unlock(&lfa_drv.dead_lock);
+		if (!img)
+			break;
+
+		kobject_del(&img->kobj);
+		kobject_put(&img->kobj);
+	}
+}
+
+/**
+ * lfa_settle_work() - remove vanished images, then announce the inventory
+ * @work: lfa_drv.settle_work
+ */
+void lfa_settle_work(struct work_struct *work)
+{
+	lfa_reap_dead();
+
+	/* Unbind cancels this work before it clears lfa_drv.dev */
+	if (lfa_drv.dev)
+		kobject_uevent_env(&lfa_drv.dev->kobj, KOBJ_CHANGE,
+				   lfa_settled_envp);
+}
+
+/**
+ * lfa_remove_all() - take every image away, for unbind
+ *
+ * Waits for a running activation, stops new ones, and removes all
+ * directories.
+ *
+ * Context: process context, no LFA lock held.
+ */
+void lfa_remove_all(void)
+{
+	struct lfa_image *img, *tmp;
+
+	mutex_lock(&lfa_drv.act_lock);
+	lfa_drv.dying = true;
+	down_write(&lfa_drv.seq_lock);
+	list_for_each_entry_safe(img, tmp, &lfa_drv.images, node)
+		lfa_image_bury(img);
+	up_write(&lfa_drv.seq_lock);
+	mutex_unlock(&lfa_drv.act_lock);
+
+	cancel_work_sync(&lfa_drv.settle_work);
+	lfa_reap_dead();
+}
