@@ -195,6 +195,18 @@ static long lfa_send_cancel(u64 seq_id)
 	return (long)out.a0;
 }
 
+/* The agent changed its list behind our back: bring sysfs up to date */
+static void lfa_rescan_after_change(void)
+{
+	int ret;
+
+	down_write(&lfa_drv.seq_lock);
+	ret = lfa_rescan();
+	up_write(&lfa_drv.seq_lock);
+	if (ret)
+		pr_err("re-enumeration failed: %d\n", ret);
+}
+
 /* Checks that may refuse before any call with a side effect is made */
 static int lfa_activate_precheck(struct lfa_image *img,
 				 const struct lfa_inventory *inv)
@@ -252,6 +264,8 @@ int lfa_activate_locked(struct lfa_image *img)
 	if (ret) {
 		up_read(&lfa_drv.seq_lock);
 		lfa_img_err(img, "cannot read inventory: %d\n", ret);
+		if (ret == -ENOENT)
+			lfa_rescan_after_change();
 		return ret;
 	}
 	ret = lfa_activate_precheck(img, &inv);
