@@ -304,8 +304,12 @@ int lfa_activate_locked(struct lfa_image *img)
 		ret = lfa_activate(img, seq, skip);
 
 	if (ret) {
+		/*
+		 * INVALID_PARAMETERS only means the agent had nothing in
+		 * progress (PRIME failed before starting); not worth a line.
+		 */
 		status = lfa_send_cancel(seq);
-		if (status)
+		if (status && status != LFA_INVALID_PARAMETERS)
 			lfa_img_err(img, "CANCEL after failure: %s (%ld)\n",
 				    lfa_status_name(status), status);
 	} else {
