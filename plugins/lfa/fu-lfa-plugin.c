@@ -6,20 +6,362 @@
 
 #include "config.h"
 
+#include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
+#include "fu-lfa-sysfs.h"
+
+/* LFA agents list a handful of components; far more means a broken agent or tree,
+ * and each one becomes a D-Bus object */
+#define FU_LFA_PLUGIN_IMAGES_MAX 1024
+
+#define FU_LFA_PLUGIN_DRIVER_NAME "arm-lfa"
 
 struct _FuLfaPlugin {
 	FuPlugin parent_instance;
+	GHashTable *devices; /* GUID: FuLfaDevice */
+	GHashTable *warned;  /* directory name: reason already warned about */
+	guint rescan_cnt;
 };
 
 G_DEFINE_TYPE(FuLfaPlugin, fu_lfa_plugin, FU_TYPE_PLUGIN)
 
 static void
+fu_lfa_plugin_to_string(FuPlugin *plugin, guint idt, GString *str)
+{
+	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
+	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
+	fwupd_codec_string_append(str, idt, "InventoryDir", dir);
+	fwupd_codec_string_append_int(str, idt, "Devices", g_hash_table_size(self->devices));
+	fwupd_codec_string_append_int(str, idt, "Warned", g_hash_table_size(self->warned));
+	fwupd_codec_string_append_int(str, idt, "RescanCnt", self->rescan_cnt);
+	fwupd_codec_string_append(str,
+				  idt,
+				  "ActivationPolicy",
+				  fu_plugin_get_config_value(plugin, "ActivationPolicy"));
+}
+
+static gboolean
+fu_lfa_plugin_policy_is_deferred(FuPlugin *plugin)
+{
+	const gchar *policy = fu_plugin_get_config_value(plugin, "ActivationPolicy");
+	return g_strcmp0(policy, "immediate") != 0;
+}
+
+static void
+fu_lfa_plugin_sync_policy(FuPlugin *plugin, FuDevice *device)
+{
+	if (fu_lfa_plugin_policy_is_deferred(plugin))
+		fu_device_add_private_flag(device, FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
+	else
+		fu_device_remove_private_flag(device, FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
+}
+
+/* a broken image is reported once, not on every uevent */
+static void
+fu_lfa_plugin_warn_once(FuLfaPlugin *self, GHashTable *seen, const gchar *name, const gchar *reason)
+{
+	const gchar *old = g_hash_table_lookup(self->warned, name);
+	g_hash_table_add(seen, g_strdup(name));
+	if (g_strcmp0(old, reason) == 0)
+		return;
+	g_warning("ignoring LFA image %s: %s", name, reason);
+	g_hash_table_insert(self->warned, g_strdup(name), g_strdup(reason));
+}
+
+static void
+fu_lfa_plugin_remove_device(FuLfaPlugin *self, const gchar *guid)
+{
+	FuDevice *device = g_hash_table_lookup(self->devices, guid);
+	if (device == NULL)
+		return;
+	g_debug("LFA image %s is gone", guid);
+	fu_plugin_device_remove(FU_PLUGIN(self), device);
+	g_hash_table_remove(self->devices, guid);
+}
+
+static void
+fu_lfa_plugin_scan_one(FuLfaPlugin *self, const gchar *dir, const gchar *name, GHashTable *seen)
+{
+	FuPlugin *plugin = FU_PLUGIN(self);
+	FuLfaDevice *device_old = g_hash_table_lookup(self->devices, name);
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autoptr(FuLfaDevice) device = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	if (!fu_lfa_sysfs_guid_is_valid(name)) {
+		fu_lfa_plugin_warn_once(self, seen, name, "directory name is not a GUID");
+		return;
+	}
+	if (!g_file_test(path, G_FILE_TEST_IS_DIR) || g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+		fu_lfa_plugin_warn_once(self, seen, name, "not a directory");
+		fu_lfa_plugin_remove_device(self, name);
+		return;
+	}
+
+	/* known image: the device keeps its ID, only its state moves */
+	if (device_old != NULL) {
+		if (!fu_lfa_device_refresh(device_old, &error_local)) {
+			fu_lfa_plugin_warn_once(self, seen, name, error_local->message);
+			fu_lfa_plugin_remove_device(self, name);
+			return;
+		}
+		g_hash_table_add(seen, g_strdup(name));
+		g_hash_table_remove(self->warned, name);
+		return;
+	}
+
+	device = fu_lfa_device_new(fu_plugin_get_context(plugin), path);
+	if (!fu_device_probe(FU_DEVICE(device), &error_local)) {
+		fu_lfa_plugin_warn_once(self, seen, name, error_local->message);
+		return;
+	}
+	g_hash_table_add(seen, g_strdup(name));
+	g_hash_table_remove(self->warned, name);
+	fu_lfa_plugin_sync_policy(plugin, FU_DEVICE(device));
+	g_hash_table_insert(self->devices, g_strdup(name), g_object_ref(device));
+	fu_plugin_device_add(plugin, FU_DEVICE(device));
+}
+
+static gint
+fu_lfa_plugin_strcmp_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar **)a, *(const gchar **)b);
+}
+
+static gboolean
+fu_lfa_plugin_rescan(FuLfaPlugin *self, GError **error)
+{
+	GHashTableIter iter;
+	gpointer key;
+	const gchar *name;
+	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
+	g_autoptr(GDir) gdir = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	self->rescan_cnt++;
+	gdir = g_dir_open(dir, 0, &error_local);
+	if (gdir == NULL) {
+		/* no driver loaded (yet): not an error, a later uevent brings the images */
+		g_debug("no LFA inventory: %s", error_local->message);
+	} else {
+		while ((name = g_dir_read_name(gdir)) != NULL)
+			g_ptr_array_add(names, g_strdup(name));
+	}
+
+	/* sorted, so that the images kept over the limit do not depend on readdir order */
+	g_ptr_array_sort(names, fu_lfa_plugin_strcmp_cb);
+	for (guint i = 0; i < names->len; i++) {
+		if (i >= FU_LFA_PLUGIN_IMAGES_MAX) {
+			g_autofree gchar *reason =
+			    g_strdup_printf("the inventory lists %u images, only the first %u "
+					    "are used; %u ignored",
+					    names->len,
+					    (guint)FU_LFA_PLUGIN_IMAGES_MAX,
+					    names->len - (guint)FU_LFA_PLUGIN_IMAGES_MAX);
+			fu_lfa_plugin_warn_once(self, seen, dir, reason);
+			break;
+		}
+		fu_lfa_plugin_scan_one(self, dir, g_ptr_array_index(names, i), seen);
+	}
+
+	/* images that vanished, and warnings about entries that vanished */
+	g_hash_table_iter_init(&iter, self->devices);
+	while (g_hash_table_iter_next(&iter, &key, NULL)) {
+		if (!g_hash_table_contains(seen, key))
+			g_ptr_array_add(gone, g_strdup(key));
+	}
+	for (guint i = 0; i < gone->len; i++)
+		fu_lfa_plugin_remove_device(self, g_ptr_array_index(gone, i));
+	g_hash_table_iter_init(&iter, self->warned);
+	while (g_hash_table_iter_next(&iter, &key, NULL)) {
+		if (!g_hash_table_contains(seen, key))
+			g_hash_table_iter_remove(&iter);
+	}
+	return TRUE;
+}
+
+static gboolean
+fu_lfa_plugin_coldplug(FuPlugin *plugin, FuProgress *progress, GError **error)
+{
+	return fu_lfa_plugin_rescan(FU_LFA_PLUGIN(plugin), error);
+}
+
+/* the kernel announces a settled inventory with a change uevent on the driver's
+ * platform device; the driver may bind after the device was first seen, so the
+ * event's own DRIVER property counts as well */
+static gboolean
+fu_lfa_plugin_is_lfa_platform_device(FuDevice *device)
+{
+	FuUdevDevice *udev_device;
+	g_autofree gchar *driver = NULL;
+
+	if (!FU_IS_UDEV_DEVICE(device))
+		return FALSE;
+	udev_device = FU_UDEV_DEVICE(device);
+	if (g_strcmp0(fu_udev_device_get_driver(udev_device), FU_LFA_PLUGIN_DRIVER_NAME) == 0)
+		return TRUE;
+	if (fu_udev_device_get_sysfs_path(udev_device) != NULL) {
+		g_autofree gchar *fn =
+		    g_build_filename(fu_udev_device_get_sysfs_path(udev_device), "driver", NULL);
+		g_autofree gchar *target = g_file_read_link(fn, NULL);
+		if (target != NULL) {
+			g_autofree gchar *basename = g_path_get_basename(target);
+			return g_strcmp0(basename, FU_LFA_PLUGIN_DRIVER_NAME) == 0;
+		}
+	}
+	driver = fu_udev_device_read_property(udev_device, "DRIVER", NULL);
+	return g_strcmp0(driver, FU_LFA_PLUGIN_DRIVER_NAME) == 0;
+}
+
+static gboolean
+fu_lfa_plugin_backend_device_added(FuPlugin *plugin,
+				   FuDevice *device,
+				   FuProgress *progress,
+				   GError **error)
+{
+	if (!fu_lfa_plugin_is_lfa_platform_device(device)) {
+		g_set_error_literal(error,
+				    FWUPD_ERROR,
+				    FWUPD_ERROR_NOT_SUPPORTED,
+				    "not the " FU_LFA_PLUGIN_DRIVER_NAME " platform device");
+		return FALSE;
+	}
+	return fu_lfa_plugin_rescan(FU_LFA_PLUGIN(plugin), error);
+}
+
+static gboolean
+fu_lfa_plugin_backend_device_changed(FuPlugin *plugin, FuDevice *device, GError **error)
+{
+	if (!fu_lfa_plugin_is_lfa_platform_device(device))
+		return TRUE;
+	g_debug("LFA inventory changed, rescanning");
+	return fu_lfa_plugin_rescan(FU_LFA_PLUGIN(plugin), error);
+}
+
+static void
+fu_lfa_plugin_rescan_after(FuLfaPlugin *self)
+{
+	g_autoptr(GError) error_local = NULL;
+	if (!fu_lfa_plugin_rescan(self, &error_local))
+		g_warning("failed to rescan the LFA inventory: %s", error_local->message);
+}
+
+/* an activation can add, remove or renumber images: rescan even on failure */
+static gboolean
+fu_lfa_plugin_activate(FuPlugin *plugin, FuDevice *device, FuProgress *progress, GError **error)
+{
+	gboolean ret;
+	g_autoptr(FuDeviceLocker) locker = fu_device_locker_new(device, error);
+	if (locker == NULL)
+		return FALSE;
+	ret = fu_device_activate(device, progress, error);
+	fu_lfa_plugin_rescan_after(FU_LFA_PLUGIN(plugin));
+	return ret;
+}
+
+static gboolean
+fu_lfa_plugin_write_firmware(FuPlugin *plugin,
+			     FuDevice *device,
+			     FuFirmware *firmware,
+			     FuProgress *progress,
+			     FwupdInstallFlags flags,
+			     GError **error)
+{
+	gboolean ret;
+	g_autoptr(FuDeviceLocker) locker = fu_device_locker_new(device, error);
+	if (locker == NULL)
+		return FALSE;
+
+	/* the policy may have changed with modify-config since the device was added */
+	fu_lfa_plugin_sync_policy(plugin, device);
+	ret = fu_device_write_firmware(device, firmware, progress, flags, error);
+	fu_lfa_plugin_rescan_after(FU_LFA_PLUGIN(plugin));
+	return ret;
+}
+
+static gboolean
+fu_lfa_plugin_modify_config(FuPlugin *plugin, const gchar *key, const gchar *value, GError **error)
+{
+	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
+	GHashTableIter iter;
+	gpointer device;
+
+	if (g_strcmp0(key, "ActivationPolicy") != 0) {
+		g_set_error(error,
+			    FWUPD_ERROR,
+			    FWUPD_ERROR_NOT_SUPPORTED,
+			    "config key %s not supported",
+			    key);
+		return FALSE;
+	}
+	if (g_strcmp0(value, "immediate") != 0 && g_strcmp0(value, "deferred") != 0) {
+		g_set_error(error,
+			    FWUPD_ERROR,
+			    FWUPD_ERROR_INVALID_DATA,
+			    "ActivationPolicy must be immediate or deferred, got %s",
+			    value);
+		return FALSE;
+	}
+	if (!fu_plugin_set_config_value(plugin, key, value, error))
+		return FALSE;
+	g_hash_table_iter_init(&iter, self->devices);
+	while (g_hash_table_iter_next(&iter, NULL, &device))
+		fu_lfa_plugin_sync_policy(plugin, FU_DEVICE(device));
+	return TRUE;
+}
+
+static gboolean
+fu_lfa_plugin_startup(FuPlugin *plugin, FuProgress *progress, GError **error)
+{
+	const gchar *policy = fu_plugin_get_config_value(plugin, "ActivationPolicy");
+
+	/* an unknown policy must never activate firmware the admin wanted held back */
+	if (g_strcmp0(policy, "immediate") != 0 && g_strcmp0(policy, "deferred") != 0)
+		g_warning("unknown [lfa] ActivationPolicy '%s', using deferred", policy);
+	return TRUE;
+}
+
+static void
 fu_lfa_plugin_init(FuLfaPlugin *self)
 {
+	self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	self->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+fu_lfa_plugin_constructed(GObject *obj)
+{
+	FuPlugin *plugin = FU_PLUGIN(obj);
+	fu_plugin_add_device_gtype(plugin, FU_TYPE_LFA_DEVICE);
+	fu_plugin_add_udev_subsystem(plugin, "platform");
+	fu_plugin_set_config_default(plugin, "ActivationPolicy", "immediate");
+}
+
+static void
+fu_lfa_plugin_finalize(GObject *obj)
+{
+	FuLfaPlugin *self = FU_LFA_PLUGIN(obj);
+	g_hash_table_unref(self->devices);
+	g_hash_table_unref(self->warned);
+	G_OBJECT_CLASS(fu_lfa_plugin_parent_class)->finalize(obj);
 }
 
 static void
 fu_lfa_plugin_class_init(FuLfaPluginClass *klass)
 {
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	FuPluginClass *plugin_class = FU_PLUGIN_CLASS(klass);
+	plugin_class->constructed = fu_lfa_plugin_constructed;
+	object_class->finalize = fu_lfa_plugin_finalize;
+	plugin_class->to_string = fu_lfa_plugin_to_string;
+	plugin_class->startup = fu_lfa_plugin_startup;
+	plugin_class->coldplug = fu_lfa_plugin_coldplug;
+	plugin_class->backend_device_added = fu_lfa_plugin_backend_device_added;
+	plugin_class->backend_device_changed = fu_lfa_plugin_backend_device_changed;
+	plugin_class->activate = fu_lfa_plugin_activate;
+	plugin_class->write_firmware = fu_lfa_plugin_write_firmware;
+	plugin_class->modify_config = fu_lfa_plugin_modify_config;
 }

@@ -1,0 +1,1340 @@
+/*
+ * Copyright 2026 The fwupd-lfa authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fu-context-private.h"
+#include "fu-lfa-device.h"
+#include "fu-lfa-plugin.h"
+#include "fu-lfa-sysfs.h"
+#include "fu-plugin-private.h"
+#include "fu-udev-device-private.h"
+
+#define GUID_BL31    "47d4086d-4cfe-9846-9b95-2950cbbd5a00"
+#define GUID_BL33    "d6d0eea7-fcea-d54b-9782-9934f234b6e4"
+#define GUID_RMM     "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
+#define GUID_UNKNOWN "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+#define GUID_NEW     "3f2a6b1c-0d4e-4f5a-8b6c-7d8e9fa0b1c2"
+
+/*
+ * The fake kernel: the plugin is linked into this executable, so its write() calls
+ * bind to the definition below, which performs the side effects the LFA driver and
+ * the firmware-upload class perform inside their store handlers.  Everything else
+ * goes straight to the system call.
+ */
+typedef struct {
+	gchar *root;
+	gint activate_errno;
+	gboolean activate_noop;
+	const gchar *activate_version;
+	guint activate_cnt;
+	const gchar *upload_error;
+	gboolean upload_discard;
+	const gchar *upload_version;
+	const gchar *upload_status;
+	guint upload_cnt;
+	gboolean busy;
+	GThread *thread;
+} FuTestKernel;
+
+static FuTestKernel fake_kernel = {0};
+
+static gchar *
+fu_test_kernel_get(const gchar *dir, const gchar *attr)
+{
+	g_autofree gchar *fn = g_build_filename(dir, attr, NULL);
+	gchar *buf = NULL;
+	if (!g_file_get_contents(fn, &buf, NULL, NULL))
+		return NULL;
+	g_strchomp(buf);
+	return buf;
+}
+
+static void
+fu_test_kernel_set(const gchar *dir, const gchar *attr, const gchar *value)
+{
+	g_autofree gchar *fn = g_build_filename(dir, attr, NULL);
+	g_autofree gchar *str = g_strdup_printf("%s\n", value);
+	gint fd;
+
+	/* no fsync and no rename: thousands of these are written for the large inventory */
+	fd = g_open(fn, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	g_assert_cmpint(fd, >=, 0);
+	if (value[0] != '\0')
+		g_assert_cmpint(syscall(SYS_write, fd, str, strlen(str)), ==, strlen(str));
+	g_assert_cmpint(close(fd), ==, 0);
+}
+
+static gssize
+fu_test_kernel_activate(const gchar *dir, const gchar *buf, gsize count)
+{
+	g_autofree gchar *capable = fu_test_kernel_get(dir, "activation_capable");
+	g_autofree gchar *pending = fu_test_kernel_get(dir, "activation_pending");
+	g_autofree gchar *reset = fu_test_kernel_get(dir, "may_reset_cpu");
+	g_autofree gchar *pending_version = fu_test_kernel_get(dir, "pending_version");
+
+	fake_kernel.activate_cnt++;
+	if (count != 1 || buf[0] != '1') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fake_kernel.activate_errno != 0) {
+		errno = fake_kernel.activate_errno;
+		return -1;
+	}
+	if (g_strcmp0(capable, "1") != 0 || g_strcmp0(reset, "0") != 0) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (g_strcmp0(pending, "1") != 0) {
+		errno = ENODATA;
+		return -1;
+	}
+	if (fake_kernel.activate_noop)
+		return count;
+	fu_test_kernel_set(dir,
+			   "current_version",
+			   fake_kernel.activate_version != NULL ? fake_kernel.activate_version
+								: pending_version);
+	fu_test_kernel_set(dir, "activation_pending", "0");
+	fu_test_kernel_set(dir, "pending_version", "N/A");
+	return count;
+}
+
+static gssize
+fu_test_kernel_loading(const gchar *dir, const gchar *buf, gsize count)
+{
+	g_autofree gchar *basename = g_path_get_basename(dir);
+	g_autofree gchar *image = NULL;
+
+	if (count >= 2 && strncmp(buf, "-1", 2) == 0) {
+		fu_test_kernel_set(dir, "status", "idle");
+		return count;
+	}
+	if (count >= 1 && buf[0] == '1') {
+		g_autofree gchar *fn = g_build_filename(dir, "data", NULL);
+		g_assert_cmpint(truncate(fn, 0), ==, 0);
+		fu_test_kernel_set(dir, "status", "receiving");
+		fu_test_kernel_set(dir, "error", "");
+		return count;
+	}
+	fake_kernel.upload_cnt++;
+	fu_test_kernel_set(dir,
+			   "status",
+			   fake_kernel.upload_status != NULL ? fake_kernel.upload_status : "idle");
+	if (fake_kernel.upload_error != NULL) {
+		fu_test_kernel_set(dir, "error", fake_kernel.upload_error);
+		return count;
+	}
+	if (fake_kernel.upload_discard)
+		return count;
+	image = g_build_filename(fake_kernel.root, "firmware", "lfa", basename + 4, NULL);
+	fu_test_kernel_set(image, "activation_pending", "1");
+	fu_test_kernel_set(image,
+			   "pending_version",
+			   fake_kernel.upload_version != NULL ? fake_kernel.upload_version : "1.9");
+	return count;
+}
+
+ssize_t
+write(int fd, const void *buf, size_t count)
+{
+	gssize rc;
+	gchar path[PATH_MAX] = {0};
+	g_autofree gchar *proc = NULL;
+	g_autofree gchar *basename = NULL;
+	g_autofree gchar *dir = NULL;
+
+	/* GLib worker threads write to eventfds and pipes: only the test thread plays */
+	if (fake_kernel.root == NULL || fake_kernel.busy || fake_kernel.thread != g_thread_self())
+		return syscall(SYS_write, fd, buf, count);
+	fake_kernel.busy = TRUE;
+	proc = g_strdup_printf("/proc/self/fd/%d", fd);
+	if (readlink(proc, path, sizeof(path) - 1) < 0 ||
+	    !g_str_has_prefix(path, fake_kernel.root)) {
+		fake_kernel.busy = FALSE;
+		return syscall(SYS_write, fd, buf, count);
+	}
+	basename = g_path_get_basename(path);
+	dir = g_path_get_dirname(path);
+	if (g_strcmp0(basename, "activate") == 0) {
+		rc = fu_test_kernel_activate(dir, buf, count);
+	} else if (g_strcmp0(basename, "loading") == 0) {
+		rc = fu_test_kernel_loading(dir, buf, count);
+	} else {
+		rc = syscall(SYS_write, fd, buf, count);
+	}
+	fake_kernel.busy = FALSE;
+	return rc;
+}
+
+typedef struct {
+	FuContext *ctx;
+	FuPlugin *plugin;
+	GHashTable *devices; /* GUID: FuDevice */
+	GPtrArray *warnings;
+	guint added_cnt;
+	guint removed_cnt;
+} FuTest;
+
+static GPtrArray *captured_warnings = NULL;
+
+/* the plugin warns about bad images by design; the tests count those warnings */
+static void
+fu_test_log_cb(const gchar *log_domain,
+	       GLogLevelFlags log_level,
+	       const gchar *message,
+	       gpointer user_data)
+{
+	if (captured_warnings != NULL)
+		g_ptr_array_add(captured_warnings, g_strdup(message));
+	g_log_default_handler(log_domain, log_level, message, user_data);
+}
+
+static void
+fu_test_device_added_cb(FuPlugin *plugin, FuDevice *device, gpointer user_data)
+{
+	FuTest *self = (FuTest *)user_data;
+	self->added_cnt++;
+	g_hash_table_insert(self->devices,
+			    g_strdup(fu_lfa_device_get_guid(FU_LFA_DEVICE(device))),
+			    g_object_ref(device));
+}
+
+static void
+fu_test_device_removed_cb(FuPlugin *plugin, FuDevice *device, gpointer user_data)
+{
+	FuTest *self = (FuTest *)user_data;
+	self->removed_cnt++;
+	g_hash_table_remove(self->devices, fu_lfa_device_get_guid(FU_LFA_DEVICE(device)));
+}
+
+static void
+fu_test_copy_tree(const gchar *src, const gchar *dst)
+{
+	const gchar *name;
+	g_autoptr(GDir) dir = g_dir_open(src, 0, NULL);
+
+	g_assert_nonnull(dir);
+	g_assert_cmpint(g_mkdir_with_parents(dst, 0755), ==, 0);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *fn_src = g_build_filename(src, name, NULL);
+		g_autofree gchar *fn_dst = g_build_filename(dst, name, NULL);
+		if (g_file_test(fn_src, G_FILE_TEST_IS_DIR)) {
+			fu_test_copy_tree(fn_src, fn_dst);
+		} else {
+			g_autofree gchar *buf = NULL;
+			gsize bufsz = 0;
+			g_autoptr(GError) error = NULL;
+			g_file_get_contents(fn_src, &buf, &bufsz, &error);
+			g_assert_no_error(error);
+			g_file_set_contents(fn_dst, buf, bufsz, &error);
+			g_assert_no_error(error);
+		}
+	}
+}
+
+static void
+fu_test_rm_rf(const gchar *path)
+{
+	g_autofree gchar *argv0 = g_find_program_in_path("rm");
+	const gchar *argv[] = {argv0, "-rf", path, NULL};
+	g_autoptr(GError) error = NULL;
+	g_assert_nonnull(argv0);
+	g_spawn_sync(NULL, (gchar **)argv, NULL, 0, NULL, NULL, NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+}
+
+static gchar *
+fu_test_image_dir(const gchar *guid)
+{
+	return g_build_filename(fake_kernel.root, "firmware", "lfa", guid, NULL);
+}
+
+static void
+fu_test_image_set(const gchar *guid, const gchar *attr, const gchar *value)
+{
+	g_autofree gchar *dir = fu_test_image_dir(guid);
+	fu_test_kernel_set(dir, attr, value);
+}
+
+/* a complete, valid image as the contract describes it */
+static void
+fu_test_image_create(const gchar *guid, const gchar *name, const gchar *version)
+{
+	g_autofree gchar *dir = fu_test_image_dir(guid);
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	fu_test_kernel_set(dir, "name", name);
+	fu_test_kernel_set(dir, "current_version", version);
+	fu_test_kernel_set(dir, "pending_version", "N/A");
+	fu_test_kernel_set(dir, "activation_capable", "1");
+	fu_test_kernel_set(dir, "activation_pending", "0");
+	fu_test_kernel_set(dir, "may_reset_cpu", "0");
+	fu_test_kernel_set(dir, "cpu_rendezvous", "1");
+	fu_test_kernel_set(dir, "force_cpu_rendezvous", "1");
+	fu_test_kernel_set(dir, "auto_activate", "0");
+	fu_test_kernel_set(dir, "activate", "");
+	fu_test_kernel_set(dir, "cancel", "");
+}
+
+static void
+fu_test_kernel_reset(void)
+{
+	g_free(fake_kernel.root);
+	memset(&fake_kernel, 0, sizeof(fake_kernel));
+}
+
+/* every test starts from a private copy of the checked-in tree */
+static FuTest *
+fu_test_new(const gchar *tree)
+{
+	FuTest *self = g_new0(FuTest, 1);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *root = g_dir_make_tmp("fu-lfa-XXXXXX", &error);
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	gboolean ret;
+
+	g_assert_no_error(error);
+	fu_test_kernel_reset();
+	if (tree != NULL) {
+		g_autofree gchar *src = g_test_build_filename(G_TEST_DIST, "tests", tree, NULL);
+		fu_test_copy_tree(src, root);
+	}
+	fake_kernel.thread = g_thread_self();
+	fake_kernel.root = g_steal_pointer(&root);
+	(void)g_setenv("FWUPD_SYSFSDIR", fake_kernel.root, TRUE);
+	(void)g_unsetenv("FWUPD_SYSFSFWDIR");
+
+	self->warnings = g_ptr_array_new_with_free_func(g_free);
+	captured_warnings = self->warnings;
+	self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	self->ctx = fu_context_new();
+	ret = fu_context_load_quirks(self->ctx,
+				     FU_QUIRKS_LOAD_FLAG_NO_CACHE | FU_QUIRKS_LOAD_FLAG_NO_VERIFY,
+				     &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	ret = fu_context_load_hwinfo(self->ctx, progress, FU_CONTEXT_HWID_FLAG_LOAD_CONFIG, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	self->plugin = fu_plugin_new_from_gtype(fu_lfa_plugin_get_type(), self->ctx);
+	g_signal_connect(self->plugin, "device-added", G_CALLBACK(fu_test_device_added_cb), self);
+	g_signal_connect(self->plugin,
+			 "device-removed",
+			 G_CALLBACK(fu_test_device_removed_cb),
+			 self);
+	ret = fu_plugin_runner_startup(self->plugin, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	return self;
+}
+
+static void
+fu_test_coldplug(FuTest *self)
+{
+	gboolean ret;
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+	ret = fu_plugin_runner_coldplug(self->plugin, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+static void
+fu_test_free(FuTest *self)
+{
+	captured_warnings = NULL;
+	fu_test_rm_rf(fake_kernel.root);
+	fu_test_kernel_reset();
+	g_hash_table_unref(self->devices);
+	g_ptr_array_unref(self->warnings);
+	g_object_unref(self->plugin);
+	g_object_unref(self->ctx);
+	g_free(self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FuTest, fu_test_free)
+
+static FuDevice *
+fu_test_get_device(FuTest *self, const gchar *guid)
+{
+	FuDevice *device = g_hash_table_lookup(self->devices, guid);
+	g_assert_nonnull(device);
+	return device;
+}
+
+static guint
+fu_test_count_warnings(FuTest *self, const gchar *needle)
+{
+	guint cnt = 0;
+	g_autofree gchar *needle_full = g_strdup_printf("image %s: ", needle);
+	for (guint i = 0; i < self->warnings->len; i++) {
+		const gchar *msg = g_ptr_array_index(self->warnings, i);
+		if (g_strstr_len(msg, -1, needle_full) != NULL)
+			cnt++;
+	}
+	return cnt;
+}
+
+static void
+fu_test_rescan_uevent(FuTest *self)
+{
+	gboolean ret;
+	g_autoptr(FuUdevDevice) udev_device = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_autofree gchar *sysfs_path =
+	    g_build_filename(fake_kernel.root, "devices", "platform", "arm-lfa", NULL);
+	g_autofree gchar *driver_dir =
+	    g_build_filename(fake_kernel.root, "bus", "platform", "drivers", "arm-lfa", NULL);
+	g_autofree gchar *driver_link = g_build_filename(sysfs_path, "driver", NULL);
+
+	/* the platform device as the kernel shows it once the driver is bound */
+	if (!g_file_test(driver_link, G_FILE_TEST_IS_SYMLINK)) {
+		g_assert_cmpint(g_mkdir_with_parents(sysfs_path, 0755), ==, 0);
+		g_assert_cmpint(g_mkdir_with_parents(driver_dir, 0755), ==, 0);
+		g_assert_cmpint(symlink("../../../bus/platform/drivers/arm-lfa", driver_link),
+				==,
+				0);
+	}
+	udev_device =
+	    g_object_new(FU_TYPE_UDEV_DEVICE, "context", self->ctx, "backend-id", sysfs_path, NULL);
+	fu_udev_device_add_property(udev_device, "LFA_INVENTORY", "settled");
+	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(udev_device), &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+static void
+fu_lfa_sysfs_parse_func(void)
+{
+	guint64 version = 0;
+	gboolean val = FALSE;
+	struct {
+		const gchar *str;
+		gboolean ok;
+		guint64 value;
+	} versions[] = {
+	    {"1.2", TRUE, 0x100000002},
+	    {"0.0", TRUE, 0},
+	    {"4294967295.4294967295", TRUE, G_MAXUINT64},
+	    {"4294967296.0", FALSE, 0},
+	    {"0.99999999999999999999999", FALSE, 0},
+	    {"-1.0", FALSE, 0},
+	    {"+1.0", FALSE, 0},
+	    {" 1.0", FALSE, 0},
+	    {"1.0 ", FALSE, 0},
+	    {"1", FALSE, 0},
+	    {"1.", FALSE, 0},
+	    {".1", FALSE, 0},
+	    {"1.2.3", FALSE, 0},
+	    {"abc", FALSE, 0},
+	    {"0x1.0", FALSE, 0},
+	    {"", FALSE, 0},
+	};
+	const gchar *bools_bad[] = {"2", "-1", "01", "yes", "true", "", " 1", NULL};
+
+	for (guint i = 0; i < G_N_ELEMENTS(versions); i++) {
+		g_autoptr(GError) error = NULL;
+		gboolean ret = fu_lfa_sysfs_parse_version(versions[i].str, &version, &error);
+		g_debug("%s: %s", versions[i].str, error != NULL ? error->message : "ok");
+		g_assert_cmpint(ret, ==, versions[i].ok);
+		if (versions[i].ok) {
+			g_assert_no_error(error);
+			g_assert_cmpuint(version, ==, versions[i].value);
+		} else {
+			g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
+		}
+	}
+	g_assert_true(fu_lfa_sysfs_parse_bool("0", &val, NULL));
+	g_assert_false(val);
+	g_assert_true(fu_lfa_sysfs_parse_bool("1", &val, NULL));
+	g_assert_true(val);
+	for (guint i = 0; bools_bad[i] != NULL; i++) {
+		g_autoptr(GError) error = NULL;
+		g_assert_false(fu_lfa_sysfs_parse_bool(bools_bad[i], &val, &error));
+		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
+	}
+
+	g_assert_true(fu_lfa_sysfs_guid_is_valid(GUID_BL31));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid("47D4086D-4CFE-9846-9B95-2950CBBD5A00"));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid("47d4086d-4cfe-9846-9b95-2950cbbd5a0"));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid("47d4086d-4cfe-9846-9b95-2950cbbd5a000"));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid("47d4086d4cfe-9846-9b95-2950cbbd5a00-"));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid("47d4086g-4cfe-9846-9b95-2950cbbd5a00"));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid(""));
+}
+
+static void
+fu_lfa_sysfs_read_func(void)
+{
+	gint fd;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("fu-lfa-read-XXXXXX", &error);
+	g_autofree gchar *fn_huge = g_build_filename(dir, "huge", NULL);
+	g_autofree gchar *fn_fifo = g_build_filename(dir, "fifo", NULL);
+	g_autofree gchar *fn_dir = g_build_filename(dir, "subdir", NULL);
+	g_autofree gchar *fn_link = g_build_filename(dir, "link", NULL);
+	g_autofree gchar *fn_nul = g_build_filename(dir, "nul", NULL);
+	g_autofree gchar *fn_utf8 = g_build_filename(dir, "utf8", NULL);
+	g_autofree gchar *fn_max = g_build_filename(dir, "max", NULL);
+	g_autofree gchar *fn_unreadable = g_build_filename(dir, "unreadable", NULL);
+	g_autofree gchar *buf_max = g_strnfill(FU_LFA_SYSFS_ATTR_MAX - 1, 'x');
+	g_autofree gchar *str = NULL;
+	struct {
+		const gchar *attr;
+		gint code;
+	} bad[] = {
+	    {"huge", FWUPD_ERROR_INVALID_DATA},
+	    {"fifo", FWUPD_ERROR_INVALID_DATA},
+	    {"subdir", FWUPD_ERROR_INVALID_DATA},
+	    {"link", FWUPD_ERROR_READ},
+	    {"nul", FWUPD_ERROR_INVALID_DATA},
+	    {"utf8", FWUPD_ERROR_INVALID_DATA},
+	    {"empty", FWUPD_ERROR_INVALID_DATA},
+	    {"missing", FWUPD_ERROR_NOT_FOUND},
+	};
+	g_assert_no_error(error);
+
+	/* 8 GiB, sparse: an unbounded read would exhaust memory */
+	fd = g_open(fn_huge, O_CREAT | O_WRONLY, 0644);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(ftruncate(fd, (goffset)8 * 1024 * 1024 * 1024), ==, 0);
+	close(fd);
+	/* a FIFO without writer: a blocking read would hang forever */
+	g_assert_cmpint(mkfifo(fn_fifo, 0644), ==, 0);
+	g_assert_cmpint(g_mkdir(fn_dir, 0755), ==, 0);
+	g_assert_cmpint(symlink("/nonexistent", fn_link), ==, 0);
+	g_file_set_contents(fn_nul, "1\0\n", 3, &error);
+	g_assert_no_error(error);
+	g_file_set_contents(fn_utf8, "\xff\xfe\n", 3, &error);
+	g_assert_no_error(error);
+	fu_test_kernel_set(dir, "empty", "");
+	g_file_set_contents(fn_max, buf_max, -1, &error);
+	g_assert_no_error(error);
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error_local = NULL;
+		g_autofree gchar *tmp =
+		    fu_lfa_sysfs_read(dir, bad[i].attr, FU_LFA_SYSFS_READ_FLAG_NONE, &error_local);
+		g_debug("%s: %s", bad[i].attr, error_local != NULL ? error_local->message : "");
+		g_assert_error(error_local, FWUPD_ERROR, bad[i].code);
+		g_assert_null(tmp);
+	}
+
+	/* empty is fine for the upload error file */
+	str = fu_lfa_sysfs_read(dir, "empty", FU_LFA_SYSFS_READ_FLAG_ALLOW_EMPTY, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(str, ==, "");
+	g_clear_pointer(&str, g_free);
+
+	/* a full page is still a valid attribute */
+	str = fu_lfa_sysfs_read(dir, "max", FU_LFA_SYSFS_READ_FLAG_NONE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(strlen(str), ==, FU_LFA_SYSFS_ATTR_MAX - 1);
+	g_clear_pointer(&str, g_free);
+
+	/* root reads anything, so only test permissions as a normal user */
+	if (geteuid() != 0) {
+		fu_test_kernel_set(dir, "unreadable", "1");
+		g_assert_cmpint(g_chmod(fn_unreadable, 0), ==, 0);
+		str = fu_lfa_sysfs_read(dir, "unreadable", FU_LFA_SYSFS_READ_FLAG_NONE, &error);
+		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_PERMISSION_DENIED);
+		g_assert_null(str);
+	}
+	fu_test_rm_rf(dir);
+}
+
+static gboolean
+fu_test_string_has_kv(const gchar *str, const gchar *key, const gchar *value)
+{
+	g_auto(GStrv) lines = g_strsplit(str, "\n", -1);
+	g_autofree gchar *prefix = g_strdup_printf("%s:", key);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_strstrip(lines[i]);
+		if (g_str_has_prefix(lines[i], prefix) &&
+		    g_strcmp0(g_strstrip(lines[i] + strlen(prefix)), value) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+fu_lfa_plugin_coldplug_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autofree gchar *str = NULL;
+
+	fu_test_coldplug(self);
+	g_assert_cmpint(g_hash_table_size(self->devices), ==, 4);
+	g_assert_cmpint(self->warnings->len, ==, 0);
+
+	/* known image, pending, with an upload device */
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_true(fu_device_has_guid(device, GUID_BL31));
+	g_assert_cmpstr(fu_device_get_name(device), ==, "TF-A BL31 Runtime Firmware");
+	g_assert_cmpstr(fu_device_get_vendor(device), ==, "Arm");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
+	g_assert_cmpint(fu_device_get_version_format(device), ==, FWUPD_VERSION_FORMAT_PAIR);
+	g_assert_cmpint(fu_device_get_version_raw(device), ==, 0x100000002);
+	g_assert_true(fu_device_has_protocol(device, "com.arm.lfa"));
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_INTERNAL));
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_true(fu_device_has_private_flag(device, FU_DEVICE_PRIVATE_FLAG_SKIPS_RESTART));
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_REBOOT));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 1.3 is staged and pending live activation");
+	/* pending activation inhibits a second update, as for every fwupd device */
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN));
+	str = fu_device_to_string(device);
+	g_debug("%s", str);
+	g_assert_true(fu_test_string_has_kv(str, "CpuRendezvous", "true"));
+	g_assert_true(fu_test_string_has_kv(str, "ForceCpuRendezvous", "true"));
+	g_assert_true(fu_test_string_has_kv(str, "PendingVersion", "1.3"));
+	g_assert_true(fu_test_string_has_kv(str, "KernelName", "TF-A BL31 runtime"));
+	g_clear_pointer(&str, g_free);
+
+	/* known image, nothing pending, staged by the platform */
+	device = fu_test_get_device(self, GUID_BL33);
+	g_assert_cmpstr(fu_device_get_name(device), ==, "BL33 Non-secure Firmware");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "2.0");
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN));
+	g_assert_nonnull(g_strstr_len(fu_device_get_update_error(device), -1, "BMC or capsule"));
+	g_assert_nonnull(g_strstr_len(fu_device_get_update_error(device), -1, "fwupdmgr activate"));
+
+	/* pending, but may reset CPUs: never offered for activation, says why */
+	device = fu_test_get_device(self, GUID_RMM);
+	g_assert_cmpstr(fu_device_get_name(device), ==, "TF-RMM Realm Management Monitor");
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_nonnull(g_strstr_len(fu_device_get_update_error(device), -1, "reset CPUs"));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 0.9 is staged and pending a reboot");
+
+	/* unknown GUID, not capable, an older driver without the tunables */
+	device = fu_test_get_device(self, GUID_UNKNOWN);
+	g_assert_cmpstr(fu_device_get_name(device), ==, GUID_UNKNOWN);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "4294967295.4294967295");
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_nonnull(
+	    g_strstr_len(fu_device_get_update_error(device), -1, "not activation capable"));
+	str = fu_device_to_string(device);
+	g_assert_true(fu_test_string_has_kv(str, "ForceCpuRendezvous", "unknown"));
+}
+
+static void
+fu_lfa_plugin_no_inventory_func(void)
+{
+	g_autoptr(FuTest) self = fu_test_new(NULL);
+	fu_test_coldplug(self);
+	g_assert_cmpint(g_hash_table_size(self->devices), ==, 0);
+	g_assert_cmpint(self->warnings->len, ==, 0);
+
+	/* the driver loads later and announces its inventory */
+	fu_test_image_create(GUID_NEW, "late", "1.0");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpint(g_hash_table_size(self->devices), ==, 1);
+}
+
+typedef enum {
+	FU_TEST_BAD_CONTENT,
+	FU_TEST_BAD_DELETE,
+	FU_TEST_BAD_FIFO,
+	FU_TEST_BAD_HUGE,
+	FU_TEST_BAD_DIR,
+	FU_TEST_BAD_LINK,
+} FuTestBadKind;
+
+static void
+fu_lfa_plugin_malformed_func(void)
+{
+	struct {
+		const gchar *guid;
+		const gchar *attr;
+		FuTestBadKind kind;
+		const gchar *content;
+	} bad[] = {
+	    {"00000000-0000-0000-0000-000000000001", "name", FU_TEST_BAD_DELETE, NULL},
+	    {"00000000-0000-0000-0000-000000000002", "name", FU_TEST_BAD_CONTENT, ""},
+	    {"00000000-0000-0000-0000-000000000003", "current_version", FU_TEST_BAD_CONTENT, "abc"},
+	    {"00000000-0000-0000-0000-000000000004",
+	     "current_version",
+	     FU_TEST_BAD_CONTENT,
+	     "4294967296.1"},
+	    {"00000000-0000-0000-0000-000000000005",
+	     "current_version",
+	     FU_TEST_BAD_CONTENT,
+	     "99999999999999999999999.0"},
+	    {"00000000-0000-0000-0000-000000000006",
+	     "current_version",
+	     FU_TEST_BAD_CONTENT,
+	     "-1.0"},
+	    {"00000000-0000-0000-0000-000000000007", "pending_version", FU_TEST_BAD_CONTENT, "1.x"},
+	    {"00000000-0000-0000-0000-000000000008",
+	     "activation_capable",
+	     FU_TEST_BAD_CONTENT,
+	     "2"},
+	    {"00000000-0000-0000-0000-000000000009",
+	     "activation_pending",
+	     FU_TEST_BAD_CONTENT,
+	     "yes"},
+	    {"00000000-0000-0000-0000-00000000000a", "may_reset_cpu", FU_TEST_BAD_CONTENT, "-1"},
+	    {"00000000-0000-0000-0000-00000000000b", "cpu_rendezvous", FU_TEST_BAD_CONTENT, "10"},
+	    {"00000000-0000-0000-0000-00000000000c",
+	     "force_cpu_rendezvous",
+	     FU_TEST_BAD_CONTENT,
+	     "on"},
+	    {"00000000-0000-0000-0000-00000000000d", "name", FU_TEST_BAD_HUGE, NULL},
+	    {"00000000-0000-0000-0000-00000000000e", "current_version", FU_TEST_BAD_FIFO, NULL},
+	    {"00000000-0000-0000-0000-00000000000f", "activation_pending", FU_TEST_BAD_DIR, NULL},
+	    {"00000000-0000-0000-0000-000000000010", "name", FU_TEST_BAD_LINK, NULL},
+	    {"00000000-0000-0000-0000-000000000011", "name", FU_TEST_BAD_CONTENT, "bad\x01name"},
+	    {"00000000-0000-0000-0000-000000000012", "current_version", FU_TEST_BAD_CONTENT, ""},
+	    {"00000000-0000-0000-0000-000000000013",
+	     "activation_capable",
+	     FU_TEST_BAD_DELETE,
+	     NULL},
+	};
+	const gchar *bad_names[] = {"not-a-guid",
+				    "47D4086D-4CFE-9846-9B95-2950CBBD5A01",
+				    "47d4086d-4cfe-9846-9b95-2950cbbd5a0",
+				    "{47d4086d-4cfe-9846-9b95-2950cbbd5a02}",
+				    NULL};
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autofree gchar *file_guid = fu_test_image_dir("00000000-0000-0000-0000-0000000000ff");
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree gchar *dir = fu_test_image_dir(bad[i].guid);
+		g_autofree gchar *fn = g_build_filename(dir, bad[i].attr, NULL);
+		fu_test_image_create(bad[i].guid, "bad", "1.0");
+		if (bad[i].kind == FU_TEST_BAD_CONTENT) {
+			g_autoptr(GError) error = NULL;
+			g_file_set_contents(fn, bad[i].content, -1, &error);
+			g_assert_no_error(error);
+			continue;
+		}
+		g_assert_cmpint(g_unlink(fn), ==, 0);
+		if (bad[i].kind == FU_TEST_BAD_FIFO) {
+			g_assert_cmpint(mkfifo(fn, 0644), ==, 0);
+		} else if (bad[i].kind == FU_TEST_BAD_HUGE) {
+			gint fd = g_open(fn, O_CREAT | O_WRONLY, 0644);
+			g_assert_cmpint(fd, >=, 0);
+			g_assert_cmpint(ftruncate(fd, 1024 * 1024 * 1024), ==, 0);
+			close(fd);
+		} else if (bad[i].kind == FU_TEST_BAD_DIR) {
+			g_assert_cmpint(g_mkdir(fn, 0755), ==, 0);
+		} else if (bad[i].kind == FU_TEST_BAD_LINK) {
+			g_assert_cmpint(symlink("/proc/self/environ", fn), ==, 0);
+		}
+	}
+	for (guint i = 0; bad_names[i] != NULL; i++) {
+		g_autofree gchar *dir = fu_test_image_dir(bad_names[i]);
+		g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	}
+	fu_test_kernel_set(g_path_get_dirname(file_guid), g_path_get_basename(file_guid), "1");
+
+	fu_test_coldplug(self);
+
+	/* the good images still appear */
+	g_assert_cmpint(g_hash_table_size(self->devices), ==, 4);
+	fu_test_get_device(self, GUID_BL31);
+
+	/* exactly one warning per bad entry, naming it */
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
+		g_assert_cmpint(fu_test_count_warnings(self, bad[i].guid), ==, 1);
+	for (guint i = 0; bad_names[i] != NULL; i++)
+		g_assert_cmpint(fu_test_count_warnings(self, bad_names[i]), ==, 1);
+	g_assert_cmpint(fu_test_count_warnings(self, "00000000-0000-0000-0000-0000000000ff"),
+			==,
+			1);
+	g_assert_cmpint(self->warnings->len,
+			==,
+			G_N_ELEMENTS(bad) + g_strv_length((gchar **)bad_names) + 1);
+
+	/* a later uevent does not repeat them */
+	fu_test_rescan_uevent(self);
+	g_assert_cmpint(self->warnings->len,
+			==,
+			G_N_ELEMENTS(bad) + g_strv_length((gchar **)bad_names) + 1);
+
+	/* a fixed image appears, a good image that breaks goes away with one warning */
+	fu_test_image_set(bad[2].guid, "current_version", "3.4");
+	fu_test_image_set(GUID_BL33, "activation_pending", "maybe");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpstr(fu_device_get_version(fu_test_get_device(self, bad[2].guid)), ==, "3.4");
+	g_assert_null(g_hash_table_lookup(self->devices, GUID_BL33));
+	g_assert_cmpint(fu_test_count_warnings(self, GUID_BL33), ==, 1);
+}
+
+static void
+fu_lfa_plugin_many_func(void)
+{
+	guint cnt = 1100;
+	g_autoptr(FuTest) self = fu_test_new(NULL);
+	g_autoptr(GTimer) timer = g_timer_new();
+
+	for (guint i = 0; i < cnt; i++) {
+		g_autofree gchar *guid = g_strdup_printf("00000000-0000-0000-0000-%012x", i + 1);
+		fu_test_image_create(guid, "many", "1.0");
+	}
+	g_debug("creating %u images took %.2f s", cnt, g_timer_elapsed(timer, NULL));
+	g_timer_reset(timer);
+	fu_test_coldplug(self);
+	g_debug("coldplug of %u images took %.2f s", cnt, g_timer_elapsed(timer, NULL));
+	g_assert_cmpint(g_hash_table_size(self->devices), ==, 1024);
+	g_assert_cmpint(self->warnings->len, ==, 1);
+	g_assert_nonnull(g_strstr_len(g_ptr_array_index(self->warnings, 0), -1, "76 ignored"));
+	g_assert_nonnull(
+	    g_hash_table_lookup(self->devices, "00000000-0000-0000-0000-000000000400"));
+	g_assert_null(g_hash_table_lookup(self->devices, "00000000-0000-0000-0000-000000000401"));
+
+	/* rescanning a large, unchanged inventory adds and removes nothing */
+	fu_test_rescan_uevent(self);
+	g_assert_cmpint(self->added_cnt, ==, 1024);
+	g_assert_cmpint(self->removed_cnt, ==, 0);
+	g_assert_cmpint(self->warnings->len, ==, 1);
+	g_debug("coldplug and rescan of %u images took %.2f s", cnt, g_timer_elapsed(timer, NULL));
+	g_assert_cmpfloat(g_timer_elapsed(timer, NULL), <, 20.f);
+}
+
+static void
+fu_lfa_plugin_rescan_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuUdevDevice) other = NULL;
+	g_autoptr(GError) error = NULL;
+
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL33);
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+
+	/* the platform staged an update out of band, an image vanished, one appeared */
+	fu_test_image_set(GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	{
+		g_autofree gchar *dir = fu_test_image_dir(GUID_UNKNOWN);
+		fu_test_rm_rf(dir);
+	}
+	fu_test_image_create(GUID_NEW, "new image", "7.0");
+
+	/* a change on an unrelated platform device is ignored */
+	other = g_object_new(FU_TYPE_UDEV_DEVICE,
+			     "context",
+			     self->ctx,
+			     "backend-id",
+			     "/sys/devices/platform/serial8250",
+			     "driver",
+			     "serial8250",
+			     NULL);
+	fu_udev_device_add_property(other, "DRIVER", "serial8250");
+	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(other), &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_nonnull(g_hash_table_lookup(self->devices, GUID_UNKNOWN));
+
+	/* ...and not offered to the plugin as a device of its own */
+	ret = fu_plugin_runner_backend_device_added(self->plugin,
+						    FU_DEVICE(other),
+						    fu_progress_new(G_STRLOC),
+						    &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
+	g_assert_false(ret);
+	g_clear_error(&error);
+
+	/* the LFA driver's change event rescans */
+	fu_test_rescan_uevent(self);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 2.1 is staged and pending live activation");
+	g_assert_null(g_hash_table_lookup(self->devices, GUID_UNKNOWN));
+	device = fu_test_get_device(self, GUID_NEW);
+	g_assert_cmpstr(fu_device_get_name(device), ==, "new image");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "7.0");
+	g_assert_cmpint(self->removed_cnt, ==, 1);
+	g_assert_cmpint(self->added_cnt, ==, 5);
+
+	/* the driver property from sysfs is enough too, e.g. when bound after the add */
+	g_clear_object(&other);
+	other = g_object_new(FU_TYPE_UDEV_DEVICE,
+			     "context",
+			     self->ctx,
+			     "backend-id",
+			     "/sys/devices/platform/arm-lfa",
+			     "driver",
+			     "arm-lfa",
+			     NULL);
+	fu_test_image_set(GUID_NEW, "current_version", "7.1");
+	ret = fu_plugin_runner_backend_device_added(self->plugin,
+						    FU_DEVICE(other),
+						    fu_progress_new(G_STRLOC),
+						    &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "7.1");
+	g_assert_cmpint(self->warnings->len, ==, 0);
+}
+
+static void
+fu_lfa_plugin_activate_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.3");
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Firmware image with Arm Live Firmware Activation");
+
+	/* nothing left to activate: refused before the kernel is asked */
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
+	g_assert_false(ret);
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+}
+
+static void
+fu_lfa_plugin_activate_errno_func(void)
+{
+	struct {
+		gint errsv;
+		gint code;
+		const gchar *advice;
+	} map[] = {
+	    {EBUSY, FWUPD_ERROR_BUSY, "try again"},
+	    {ECANCELED, FWUPD_ERROR_WRITE, "old version keeps running"},
+	    {ENOENT, FWUPD_ERROR_NOT_FOUND, "fwupdmgr get-devices"},
+	    {EINVAL, FWUPD_ERROR_INVALID_DATA, "force_cpu_rendezvous"},
+	    {ETIMEDOUT, FWUPD_ERROR_TIMED_OUT, "retry later"},
+	    {EOPNOTSUPP, FWUPD_ERROR_NOT_SUPPORTED, "reboot"},
+	    {ENODATA, FWUPD_ERROR_NOTHING_TO_DO, "stage an update"},
+	    {EKEYREJECTED, FWUPD_ERROR_SIGNATURE_INVALID, "signed image"},
+	    {ENOMEM, FWUPD_ERROR_INTERNAL, "out of memory"},
+	    {ENOTRECOVERABLE, FWUPD_ERROR_BROKEN_SYSTEM, "reboot"},
+	    {EIO, FWUPD_ERROR_WRITE, "kernel log"},
+	    {EPROTO, FWUPD_ERROR_INTERNAL, "wrong state"},
+	    {EFAULT, FWUPD_ERROR_INTERNAL, "address"},
+	    {EBADMSG, FWUPD_ERROR_INTERNAL, "unknown status"},
+	    {EPERM, FWUPD_ERROR_PERMISSION_DENIED, "root"},
+	    {E2BIG, FWUPD_ERROR_WRITE, "kernel log"},
+	};
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	FuDevice *device;
+
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	for (guint i = 0; i < G_N_ELEMENTS(map); i++) {
+		gboolean ret;
+		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+		g_autoptr(GError) error = NULL;
+
+		fake_kernel.activate_errno = map[i].errsv;
+		ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+		g_debug("%s: %s", g_strerror(map[i].errsv), error != NULL ? error->message : "");
+		g_assert_error(error, FWUPD_ERROR, map[i].code);
+		g_assert_false(ret);
+		g_assert_nonnull(g_strstr_len(error->message, -1, GUID_BL31));
+		g_assert_nonnull(g_strstr_len(error->message, -1, "TF-A BL31 Runtime Firmware"));
+		g_assert_nonnull(g_strstr_len(error->message, -1, map[i].advice));
+		g_assert_nonnull(g_strstr_len(error->message, -1, g_strerror(map[i].errsv)));
+
+		/* a failure leaves the update pending and activatable */
+		g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+		g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
+	}
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, G_N_ELEMENTS(map));
+}
+
+static void
+fu_lfa_plugin_activate_inconsistent_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+
+	/* the kernel says yes but nothing changed */
+	fake_kernel.activate_noop = TRUE;
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INTERNAL);
+	g_assert_nonnull(g_strstr_len(error->message, -1, "still pending"));
+	g_assert_nonnull(g_strstr_len(error->message, -1, GUID_BL31));
+	g_assert_false(ret);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_clear_error(&error);
+
+	/* no longer pending, but running something other than what was pending */
+	fake_kernel.activate_noop = FALSE;
+	fake_kernel.activate_version = "1.1";
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INTERNAL);
+	g_assert_nonnull(g_strstr_len(error->message, -1, "runs version 1.1"));
+	g_assert_nonnull(g_strstr_len(error->message, -1, "expected 1.3"));
+	g_assert_false(ret);
+	g_clear_error(&error);
+
+	/* the image vanished during activation */
+	fake_kernel.activate_version = NULL;
+	fu_test_image_set(GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(GUID_BL31, "pending_version", "1.4");
+	fu_test_rescan_uevent(self);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	{
+		g_autofree gchar *dir = fu_test_image_dir(GUID_BL31);
+		g_autofree gchar *fn = g_build_filename(dir, "name", NULL);
+		g_assert_cmpint(g_unlink(fn), ==, 0);
+	}
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_FOUND);
+	g_assert_nonnull(g_strstr_len(error->message, -1, "cannot be read back"));
+	g_assert_false(ret);
+	/* and the rescan after the activation dropped it */
+	g_assert_null(g_hash_table_lookup(self->devices, GUID_BL31));
+}
+
+/* the agent leaves the pending version at 0 (TF-A today): only the flag can be checked */
+static void
+fu_lfa_plugin_activate_unknown_version_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	fu_test_image_set(GUID_BL31, "current_version", "0.0");
+	fu_test_image_set(GUID_BL31, "pending_version", "0.0");
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"An update is staged and pending live activation");
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+}
+
+static FuFirmware *
+fu_test_firmware_new(const gchar *payload)
+{
+	g_autoptr(FuFirmware) firmware = fu_firmware_new();
+	g_autoptr(GBytes) blob = g_bytes_new(payload, strlen(payload));
+	fu_firmware_set_bytes(firmware, blob);
+	return g_steal_pointer(&firmware);
+}
+
+static gchar *
+fu_test_upload_get(const gchar *attr)
+{
+	g_autofree gchar *dir =
+	    g_build_filename(fake_kernel.root, "class", "firmware", "lfa-" GUID_BL31, NULL);
+	return fu_test_kernel_get(dir, attr);
+}
+
+static void
+fu_lfa_plugin_upload_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 payload");
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *data = NULL;
+
+	/* nothing pending yet, so the device is updatable */
+	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(GUID_BL31, "pending_version", "N/A");
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
+	g_assert_null(fu_device_get_update_error(device));
+
+	fake_kernel.upload_version = "1.5";
+	ret = fu_plugin_runner_write_firmware(self->plugin,
+					      device,
+					      firmware,
+					      progress,
+					      FWUPD_INSTALL_FLAG_NONE,
+					      &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	data = fu_test_upload_get("data");
+	g_assert_cmpstr(data, ==, "LFAEMU01 payload");
+	g_assert_cmpint(fake_kernel.upload_cnt, ==, 1);
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_REBOOT));
+	g_assert_cmpint(fu_progress_get_percentage(progress), ==, 100);
+}
+
+static void
+fu_lfa_plugin_upload_deferred_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 deferred");
+	g_autoptr(GError) error = NULL;
+
+	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+
+	/* bad values are refused */
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "later", &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
+	g_assert_false(ret);
+	g_clear_error(&error);
+	ret = fu_plugin_runner_modify_config(self->plugin, "Unknown", "1", &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
+	g_assert_false(ret);
+	g_clear_error(&error);
+
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "deferred", &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpstr(fu_plugin_get_config_value(self->plugin, "ActivationPolicy"),
+			==,
+			"deferred");
+
+	fake_kernel.upload_version = "1.6";
+	ret = fu_plugin_runner_write_firmware(self->plugin,
+					      device,
+					      firmware,
+					      progress,
+					      FWUPD_INSTALL_FLAG_NONE,
+					      &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpint(fake_kernel.upload_cnt, ==, 1);
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_REBOOT));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 1.6 is staged and pending live activation");
+
+	/* activated later by fwupdmgr activate */
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.6");
+
+	/* back to the default for the other tests sharing this state directory */
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "immediate", &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+static void
+fu_lfa_plugin_upload_error_func(void)
+{
+	struct {
+		const gchar *kernel_error;
+		gint code;
+		const gchar *needle;
+	} map[] = {
+	    {"preparing:firmware-invalid", FWUPD_ERROR_INVALID_FILE, "rejected the image"},
+	    {"preparing:invalid-file-size", FWUPD_ERROR_INVALID_FILE, "size"},
+	    {"transferring:device-busy", FWUPD_ERROR_BUSY, "another upload"},
+	    {"programming:hw-error", FWUPD_ERROR_WRITE, "hardware reported an error"},
+	    {"programming:timeout", FWUPD_ERROR_TIMED_OUT, "in time"},
+	    {"transferring:read-write-error", FWUPD_ERROR_WRITE, "staging area"},
+	    {"programming:flash-wearout", FWUPD_ERROR_WRITE, "wearing out"},
+	    {"receiving:user-abort", FWUPD_ERROR_WRITE, "cancelled"},
+	    {"programming:something-new", FWUPD_ERROR_WRITE, "unknown upload error"},
+	};
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 bad");
+	FuDevice *device;
+
+	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	for (guint i = 0; i < G_N_ELEMENTS(map); i++) {
+		gboolean ret;
+		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+		g_autoptr(GError) error = NULL;
+		g_auto(GStrv) split = g_strsplit(map[i].kernel_error, ":", 2);
+
+		fake_kernel.upload_error = map[i].kernel_error;
+		ret = fu_plugin_runner_write_firmware(self->plugin,
+						      device,
+						      firmware,
+						      progress,
+						      FWUPD_INSTALL_FLAG_NONE,
+						      &error);
+		g_debug("%s: %s", map[i].kernel_error, error != NULL ? error->message : "");
+		g_assert_error(error, FWUPD_ERROR, map[i].code);
+		g_assert_false(ret);
+		g_assert_nonnull(g_strstr_len(error->message, -1, map[i].needle));
+		g_assert_nonnull(g_strstr_len(error->message, -1, GUID_BL31));
+		g_assert_nonnull(g_strstr_len(error->message, -1, split[0]));
+		g_assert_nonnull(g_strstr_len(error->message, -1, split[1]));
+		g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	}
+
+	/* accepted by the upload class but discarded by the platform */
+	{
+		gboolean ret;
+		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+		g_autoptr(GError) error = NULL;
+		fake_kernel.upload_error = NULL;
+		fake_kernel.upload_discard = TRUE;
+		ret = fu_plugin_runner_write_firmware(self->plugin,
+						      device,
+						      firmware,
+						      progress,
+						      FWUPD_INSTALL_FLAG_NONE,
+						      &error);
+		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_WRITE);
+		g_assert_nonnull(g_strstr_len(error->message, -1, "discarded"));
+		g_assert_false(ret);
+		g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	}
+
+	/* a status the plugin does not know fails instead of polling forever */
+	{
+		gboolean ret;
+		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+		g_autoptr(GError) error = NULL;
+		fake_kernel.upload_discard = FALSE;
+		fake_kernel.upload_status = "bogus";
+		ret = fu_plugin_runner_write_firmware(self->plugin,
+						      device,
+						      firmware,
+						      progress,
+						      FWUPD_INSTALL_FLAG_NONE,
+						      &error);
+		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
+		g_assert_nonnull(g_strstr_len(error->message, -1, "unknown upload status 'bogus'"));
+		g_assert_false(ret);
+		g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	}
+}
+
+static void
+fu_lfa_plugin_no_upload_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 x");
+	g_autoptr(GError) error = NULL;
+
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL33);
+	ret = fu_plugin_runner_write_firmware(self->plugin,
+					      device,
+					      firmware,
+					      progress,
+					      FWUPD_INSTALL_FLAG_NONE,
+					      &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
+	g_assert_nonnull(g_strstr_len(error->message, -1, "fwupdmgr activate"));
+	g_assert_false(ret);
+}
+
+/* what src/fu-self-test does to every device type: no tree, odd physical ID */
+static void
+fu_lfa_device_no_tree_func(void)
+{
+	gboolean ret;
+	g_autoptr(FuContext) ctx = fu_context_new();
+	g_autoptr(FuLfaDevice) device = fu_lfa_device_new(ctx, "/sys");
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *str = NULL;
+
+	ret = fu_device_probe(FU_DEVICE(device), &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
+	g_assert_false(ret);
+	g_clear_error(&error);
+	ret = fu_device_activate(FU_DEVICE(device), progress, &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
+	g_assert_false(ret);
+	str = fu_device_to_string(FU_DEVICE(device));
+	g_assert_nonnull(str);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autofree gchar *statedir = NULL;
+	g_autoptr(GError) error = NULL;
+
+	(void)g_setenv("G_TEST_SRCDIR", SRCDIR, FALSE);
+
+	/* the fake trees hold thousands of small files: keep them off slow disks */
+	if (g_getenv("TMPDIR") == NULL && g_access("/dev/shm", W_OK) == 0)
+		(void)g_setenv("TMPDIR", "/dev/shm", TRUE);
+	g_test_init(&argc, &argv, NULL);
+	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+	g_log_set_handler("FuPluginLfa", G_LOG_LEVEL_WARNING, fu_test_log_cb, NULL);
+	(void)g_setenv("G_MESSAGES_DEBUG", "all", FALSE);
+
+	/* config written by modify-config must not leak into other runs */
+	statedir = g_dir_make_tmp("fu-lfa-state-XXXXXX", &error);
+	g_assert_no_error(error);
+	(void)g_setenv("FWUPD_LOCALSTATEDIR", statedir, TRUE);
+	(void)g_setenv("FWUPD_SYSCONFDIR", statedir, TRUE);
+	(void)g_setenv("FWUPD_DATADIR_QUIRKS", SRCDIR, TRUE);
+
+	g_test_add_func("/lfa/sysfs/parse", fu_lfa_sysfs_parse_func);
+	g_test_add_func("/lfa/sysfs/read", fu_lfa_sysfs_read_func);
+	g_test_add_func("/lfa/device/no-tree", fu_lfa_device_no_tree_func);
+	g_test_add_func("/lfa/plugin/coldplug", fu_lfa_plugin_coldplug_func);
+	g_test_add_func("/lfa/plugin/no-inventory", fu_lfa_plugin_no_inventory_func);
+	g_test_add_func("/lfa/plugin/malformed", fu_lfa_plugin_malformed_func);
+	g_test_add_func("/lfa/plugin/many", fu_lfa_plugin_many_func);
+	g_test_add_func("/lfa/plugin/rescan", fu_lfa_plugin_rescan_func);
+	g_test_add_func("/lfa/plugin/activate", fu_lfa_plugin_activate_func);
+	g_test_add_func("/lfa/plugin/activate-errno", fu_lfa_plugin_activate_errno_func);
+	g_test_add_func("/lfa/plugin/activate-inconsistent",
+			fu_lfa_plugin_activate_inconsistent_func);
+	g_test_add_func("/lfa/plugin/activate-unknown-version",
+			fu_lfa_plugin_activate_unknown_version_func);
+	g_test_add_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
+	g_test_add_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
+	g_test_add_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);
+	g_test_add_func("/lfa/plugin/no-upload", fu_lfa_plugin_no_upload_func);
+	return g_test_run();
+}
