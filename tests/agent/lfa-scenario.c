@@ -379,6 +379,16 @@ int lfa_scenario_line(struct lfa_agent *a, const char *line, size_t len,
 		err_set(err, errlen, "agent: need lfa or none", NULL);
 		return -1;
 	}
+	if (tok_is(&t, "ram-mb")) {
+		uint32_t mb;
+
+		if (!next_tok(&lx, &arg) || parse_u32(&arg, &mb) || mb == 0) {
+			err_set(err, errlen, "ram-mb: need a number", NULL);
+			return -1;
+		}
+		a->ram_size = (uint64_t)mb << 20;
+		return 0;
+	}
 	if (tok_is(&t, "pen-timeout-ms")) {
 		uint32_t ms;
 

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build steps of the VM harness, sourced by run-guest.  Everything lands in
+# $vm (under the cache) and is rebuilt only when its inputs change.
+# Expects: top, cache, vm.
+
+mkdir -p "$vm"
+# parallel meson tests share the cache: one builder at a time
+exec 9>"$vm/.lock"
+flock 9
+
+vm_unlock() {
+	flock -u 9
+	exec 9>&-
+}
+
+vm_prepare_kernel() {
+	if [ ! -r "$cache/kernel/6.12.env" ]; then
+		"$top/scripts/fetch-kernels" >&2
+	fi
+	. "$cache/kernel/6.12.env"
+	[ -r "${KIMAGE:-}" ] || { echo "run-guest: no arm64 kernel image; run scripts/fetch-kernels" >&2; exit 1; }
+}
+
+vm_prepare_busybox() {
+	bb=$vm/busybox/bin/busybox
+	[ -x "$bb" ] && return 0
+	mkdir -p "$cache/debs"
+	deb=$(ls "$cache"/debs/busybox-static_*_arm64.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		(cd "$cache/debs" && apt-get download -qq -o APT::Sandbox::User=root busybox-static:arm64) >&2
+		deb=$(ls "$cache"/debs/busybox-static_*_arm64.deb | head -n 1)
+	fi
+	rm -rf "$vm/busybox.tmp"
+	dpkg -x "$deb" "$vm/busybox.tmp"
+	mkdir -p "$vm/busybox/bin"
+	cp "$vm/busybox.tmp/bin/busybox" "$bb"
+	rm -rf "$vm/busybox.tmp"
+}
+
+# newer FILE THAN...: true if any of the others is newer or FILE is missing
+vm_stale() {
+	out=$1
+	shift
+	[ -e "$out" ] || return 0
+	[ -n "$(find "$@" -newer "$out" 2>/dev/null | head -n 1)" ]
+}
+
+vm_build_stub() {
+	src=$top/tests/agent
+	if vm_stale "$vm/stub.bin" "$src"/*.c "$src"/*.h "$src"/stub "$top/tests/vm/vm-lib.sh"; then
+		"$src/stub/build" "$vm/stub-build" >&2
+		cp "$vm/stub-build/stub.bin" "$vm/stub.bin"
+	fi
+}
+
+# QEMU's own DTB for this machine, plus a reservation for the stub and the
+# scenario text and the arm,lfa notification node
+vm_build_dtb() {
+	dtb=$vm/lfa-$1-$2.dtb
+	vm_stale "$dtb" "$top/tests/vm/vm-lib.sh" "$top/tests/agent/stub/stub.h" || return 0
+	qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3,dumpdtb=$vm/qemu.dtb" \
+		-cpu max,pauth-impdef=on -smp "$1" -m "$2" -nographic -nic none >/dev/null
+	spi=$(sed -n 's/^#define STUB_LFA_SPI[[:space:]]*\([0-9]*\).*/\1/p' "$top/tests/agent/stub/stub.h")
+	{
+		echo '/dts-v1/;'
+		echo '/memreserve/ 0x40100000 0x00300000;'
+		dtc -q -I dtb -O dts "$vm/qemu.dtb" | sed '/^\/dts-v1\/;/d'
+		cat <<EOF
+/ {
+	lfa {
+		compatible = "arm,lfa";
+		interrupts = <0 $spi 1>;
+	};
+};
+EOF
+	} >"$vm/lfa.dts"
+	dtc -q -I dts -O dtb -o "$dtb" "$vm/lfa.dts"
+}
+
+vm_initramfs_base() {
+	r=$1
+	mkdir -p "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" \
+		"$r/host" "$r/tests" "$r/lib/modules-test" "$r/etc"
+	cp "$vm/busybox/bin/busybox" "$r/bin/busybox"
+	ln -s busybox "$r/bin/sh"
+	cp "$top/tests/vm/guest-init" "$r/init"
+	chmod 755 "$r/init"
+	cp "$top/tests/vm/guest-lib.sh" "$r/tests/lib.sh"
+}
+
+# Cross-build the out-of-tree modules of one directory, in a copy under the
+# cache so that the source tree (maybe another developer's) stays untouched.
+vm_build_modules() {
+	src=$(cd "$1" && pwd)
+	dest=$2
+	b=$vm/mod/$(echo "$src" | tr '/' '_')
+	mkdir -p "$b" "$dest"
+	# copy sources only; kbuild rebuilds what changed
+	(cd "$src" && find . -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' -o -name 'Kbuild' -o -name 'Makefile' \) \
+		-exec cp -p {} "$b/" \;)
+	make -s -C "$KDIR" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- M="$b" modules >&2 || {
+		echo "run-guest: building modules in $src failed" >&2
+		exit 1
+	}
+	cp "$b"/*.ko "$dest/"
+}
+
+vm_add_9p_modules() {
+	mkdir -p "$1"
+	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
+		xz -dc "$KMODULES/kernel/$m.ko.xz" >"$1/$(basename "$m").ko"
+	done
+}
