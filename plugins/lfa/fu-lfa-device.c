@@ -227,11 +227,17 @@ fu_lfa_device_sync(FuLfaDevice *self)
 	}
 
 	if (self->upload_dir != NULL && can_activate) {
-		fu_device_add_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE);
+		/* an inhibited device is updatable-hidden until the inhibit goes away */
+		if (!fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN))
+			fu_device_add_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE);
 		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
 	} else {
 		fu_device_remove_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE);
-		if (self->upload_dir == NULL) {
+		fu_device_remove_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN);
+		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
+
+		/* the reason it cannot be activated is the one that matters */
+		if (self->upload_dir == NULL && can_activate) {
 			fu_device_inhibit(device,
 					  FU_LFA_DEVICE_INHIBIT_NO_UPLOAD,
 					  "The platform (BMC or capsule) stages updates of this "
