@@ -1298,6 +1298,7 @@ fu_lfa_device_no_tree_func(void)
 int
 main(int argc, char **argv)
 {
+	gint rc;
 	g_autofree gchar *statedir = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -1336,5 +1337,7 @@ main(int argc, char **argv)
 	g_test_add_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
 	g_test_add_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);
 	g_test_add_func("/lfa/plugin/no-upload", fu_lfa_plugin_no_upload_func);
-	return g_test_run();
+	rc = g_test_run();
+	fu_test_rm_rf(statedir);
+	return rc;
 }
