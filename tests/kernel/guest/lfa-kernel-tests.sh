@@ -1,0 +1,424 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Guest-side tests of lfa_fw.ko against an emulated LFA agent. Runs as root
+# in the arm64 guest under busybox sh and prints TAP.
+#
+#   lfa-kernel-tests.sh ADAPTER [TEST...]
+#
+# Environment: LFA_KO (lfa_fw.ko), LFA_PROBE (lfa-probe built for the
+# guest). ADAPTER is a shell file that drives the agent; it must define:
+#
+#   IMG_A .. IMG_E  GUIDs of the scenario's images:
+#     A  capable, pending, rendezvous required, version A_CUR -> A_PEND;
+#        activating it makes the agent drop B and list D
+#     B  capable, not pending, rendezvous optional, version B_CUR
+#     C  capable, pending, may_reset_cpu
+#     D  absent at first; capable, pending, rendezvous optional
+#     E  capable, not pending; the out-of-band (BMC) path stages E_PEND
+#        for it and raises the platform's LFA notification
+#   A_NAME          name the driver shows for A
+#   agent_clear     remove injected faults and empty the call log
+#   agent_fault CALL STATUS COUNT
+#                   CALL PRIME|ACTIVATE|CANCEL; STATUS an LFA status name
+#                   (AUTH_ERROR, ...) or CALL_AGAIN; COUNT a number or
+#                   "forever"
+#   agent_calls CALL
+#                   calls of CALL (PRIME|ACTIVATE|CANCEL|GET_INVENTORY)
+#                   in the call log
+#   agent_bmc_stage_e
+#                   stage E_PEND for E out of band and notify
+#
+# The agent keeps its state across tests: tests that activate for real run
+# last, in the order of ALL_TESTS. With no TEST, all tests run; the module
+# must not be loaded at start.
+set -u
+
+ADAPTER=$1
+shift
+. "$ADAPTER"
+
+P=${LFA_PROBE:?}
+KO=${LFA_KO:?}
+D=/sys/firmware/lfa
+M=/sys/module/lfa_fw/parameters
+NCPUS=$(grep -c '^processor' /proc/cpuinfo)
+T=/tmp/lfa-kernel-tests
+mkdir -p "$T"
+
+n=0
+failed=0
+cur_test=
+
+# One TAP line each, even when a value written contains a newline
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $cur_test: $1" | tr '\n' '|' | sed 's/|$//'
+	echo
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $cur_test: $1" | tr '\n' '|' | sed 's/|$//'
+	echo
+}
+
+# expect WHAT GOT WANT
+expect() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 = '$3'"
+	else
+		not_ok "$1: got '$2', want '$3'"
+	fi
+}
+
+# expect_ge WHAT GOT MIN
+expect_ge() {
+	if [ "$2" -ge "$3" ] 2>/dev/null; then
+		ok "$1 = $2 (>= $3)"
+	else
+		not_ok "$1: got '$2', want >= $3"
+	fi
+}
+
+wr() { "$P" write "$1" "$2"; }
+rd() { "$P" read "$1"; }
+ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+load() {
+	expect "insmod" "$("$P" insmod "$KO")" OK
+}
+
+unload() {
+	[ -d /sys/module/lfa_fw ] && rmmod lfa_fw
+}
+
+# Keeps the kernel log of every test for test_dmesg_clean
+save_dmesg() {
+	dmesg -c >>"$T/dmesg"
+}
+
+fresh() {
+	unload
+	agent_clear
+	save_dmesg
+	load
+	echo 500 >"$M/prime_timeout_ms"
+	echo 500 >"$M/activate_timeout_ms"
+}
+
+# Start a uevent listener; settle_result waits for it
+settle_listen() {
+	rm -f "$T/ue" "$T/ue.ready"
+	"$P" uevent "${1:-10000}" >"$T/ue" 2>"$T/ue.ready" &
+	ue_pid=$!
+	while ! grep -q listening "$T/ue.ready" 2>/dev/null; do
+		sleep 0.05
+	done
+}
+
+settle_result() {
+	wait "$ue_pid"
+	cut -d' ' -f1 "$T/ue"
+}
+
+status_errno() {
+	case $1 in
+	NOT_SUPPORTED) echo EOPNOTSUPP ;;
+	BUSY) echo EBUSY ;;
+	AUTH_ERROR) echo EKEYREJECTED ;;
+	NO_MEMORY) echo ENOMEM ;;
+	CRITICAL_ERROR) echo ENOTRECOVERABLE ;;
+	DEVICE_ERROR) echo EIO ;;
+	WRONG_STATE | COMPONENT_WRONG_STATE) echo EPROTO ;;
+	INVALID_PARAMETERS) echo EINVAL ;;
+	INVALID_ADDRESS) echo EFAULT ;;
+	ACTIVATION_FAILED) echo ECANCELED ;;
+	*) echo EBADMSG ;;
+	esac
+}
+
+ALL_ERRORS="NOT_SUPPORTED BUSY AUTH_ERROR NO_MEMORY CRITICAL_ERROR
+DEVICE_ERROR WRONG_STATE INVALID_PARAMETERS COMPONENT_WRONG_STATE
+INVALID_ADDRESS ACTIVATION_FAILED ${AGENT_UNDEFINED_CODE:-}"
+
+# ---------------------------------------------------------------------------
+
+test_load() {
+	fresh
+	expect "version lines" "$(dmesg | grep -c 'lfa_fw: LFA v1.0 agent found')" 1
+	expect "bound" "$(ls /sys/bus/platform/drivers/arm-lfa | grep -c -v -e bind -e uevent -e module)" 1
+	for g in $IMG_A $IMG_B $IMG_C; do
+		expect "dir $g" "$([ -d "$D/$g" ] && echo y)" y
+	done
+	expect "dir D before activation" "$([ -d "$D/$IMG_D" ] && echo y)" ""
+	for f in name current_version pending_version activation_capable \
+		activation_pending may_reset_cpu cpu_rendezvous; do
+		expect "mode $f" "$(stat -c %a "$D/$IMG_A/$f")" 444
+	done
+	for f in force_cpu_rendezvous auto_activate; do
+		expect "mode $f" "$(stat -c %a "$D/$IMG_A/$f")" 644
+	done
+	for f in activate cancel; do
+		expect "mode $f" "$(stat -c %a "$D/$IMG_A/$f")" 200
+	done
+}
+
+test_read() {
+	fresh
+	expect "A name" "$(rd "$D/$IMG_A/name")" "$A_NAME"
+	expect "B name" "$(rd "$D/$IMG_B/name")" "$IMG_B"
+	expect "A current" "$(rd "$D/$IMG_A/current_version")" "$A_CUR"
+	expect "A pending_version" "$(rd "$D/$IMG_A/pending_version")" "$A_PEND"
+	expect "A capable" "$(rd "$D/$IMG_A/activation_capable")" 1
+	expect "A pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+	expect "A may_reset" "$(rd "$D/$IMG_A/may_reset_cpu")" 0
+	expect "A rendezvous" "$(rd "$D/$IMG_A/cpu_rendezvous")" 1
+	expect "A force" "$(rd "$D/$IMG_A/force_cpu_rendezvous")" 1
+	expect "A auto" "$(rd "$D/$IMG_A/auto_activate")" 0
+	expect "B current" "$(rd "$D/$IMG_B/current_version")" "$B_CUR"
+	expect "B pending_version" "$(rd "$D/$IMG_B/pending_version")" N/A
+	expect "B pending" "$(rd "$D/$IMG_B/activation_pending")" 0
+	expect "B rendezvous" "$(rd "$D/$IMG_B/cpu_rendezvous")" 0
+	expect "C may_reset" "$(rd "$D/$IMG_C/may_reset_cpu")" 1
+	# pending state is read fresh from the agent on every read
+	before=$(agent_calls GET_INVENTORY)
+	rd "$D/$IMG_A/activation_pending" >/dev/null
+	rd "$D/$IMG_A/pending_version" >/dev/null
+	expect "fresh GET_INVENTORY per read" \
+		"$(($(agent_calls GET_INVENTORY) - before))" 2
+	expect "read activate" "$(rd "$D/$IMG_A/activate")" EACCES
+}
+
+test_write_settings() {
+	fresh
+	for f in force_cpu_rendezvous auto_activate; do
+		# (an empty write never reaches the driver: sysfs returns 0)
+		for bad in 2 yes on 01 "
+" " 1" 1x -1; do
+			expect "$f <- '$bad'" "$(wr "$D/$IMG_B/$f" "$bad")" EINVAL
+		done
+		expect "$f <- 0" "$(wr "$D/$IMG_B/$f" 0)" OK
+		expect "$f after 0" "$(rd "$D/$IMG_B/$f")" 0
+		expect "$f <- 1\\n" "$(wr "$D/$IMG_B/$f" "1
+")" OK
+		expect "$f after 1" "$(rd "$D/$IMG_B/$f")" 1
+		expect "$f as uid 1000" \
+			"$("$P" asuser 1000 write "$D/$IMG_B/$f" 0)" EACCES
+	done
+	for f in name current_version activation_pending; do
+		expect "write $f" "$(wr "$D/$IMG_A/$f" 1)" EACCES
+	done
+}
+
+test_write_bad() {
+	fresh
+	for f in activate cancel; do
+		for bad in 0 2 yes "
+" 11 " 1"; do
+			expect "$f <- '$bad'" "$(wr "$D/$IMG_A/$f" "$bad")" EINVAL
+		done
+		expect "$f as uid 1000" \
+			"$("$P" asuser 1000 write "$D/$IMG_A/$f" 1)" EACCES
+	done
+	expect "no PRIME sent" "$(agent_calls PRIME)" 0
+	expect "no CANCEL sent" "$(agent_calls CANCEL)" 0
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+}
+
+test_refusals() {
+	fresh
+	agent_clear
+	expect "may_reset_cpu image" "$(wr "$D/$IMG_C/activate" 1)" EOPNOTSUPP
+	expect "nothing sent for it" \
+		"$(($(agent_calls GET_INVENTORY) + $(agent_calls PRIME)))" 0
+	expect "not pending" "$(wr "$D/$IMG_B/activate" 1)" ENODATA
+	expect "no PRIME sent" "$(agent_calls PRIME)" 0
+	expect "no CANCEL sent" "$(agent_calls CANCEL)" 0
+	expect "C still pending" "$(rd "$D/$IMG_C/activation_pending")" 1
+}
+
+# check_failure WHAT ERRNO: state after a failed activation of A
+check_failure() {
+	expect "$1 errno" "$2" "$3"
+	expect_ge "$1 CANCEL sent" "$(agent_calls CANCEL)" 1
+	expect "$1 A still listed" "$([ -d "$D/$IMG_A" ] && echo y)" y
+	expect "$1 A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+	expect "$1 A version" "$(rd "$D/$IMG_A/current_version")" "$A_CUR"
+}
+
+test_prime_errors() {
+	fresh
+	for st in $ALL_ERRORS; do
+		agent_clear
+		agent_fault PRIME "$st" forever
+		check_failure "PRIME $st" "$(wr "$D/$IMG_A/activate" 1)" \
+			"$(status_errno "$st")"
+		expect "PRIME $st: no ACTIVATE" "$(agent_calls ACTIVATE)" 0
+	done
+}
+
+test_activate_errors() {
+	fresh
+	for st in $ALL_ERRORS; do
+		[ "$st" = BUSY ] && continue	# retried: see test_storms
+		agent_clear
+		agent_fault ACTIVATE "$st" forever
+		check_failure "ACTIVATE $st" "$(wr "$D/$IMG_A/activate" 1)" \
+			"$(status_errno "$st")"
+	done
+}
+
+test_cancel_errors() {
+	fresh
+	for st in $ALL_ERRORS; do
+		agent_clear
+		agent_fault CANCEL "$st" forever
+		expect "CANCEL $st" "$(wr "$D/$IMG_A/cancel" 1)" \
+			"$(status_errno "$st")"
+		expect "CANCEL $st sent once" "$(agent_calls CANCEL)" 1
+	done
+	# a CANCEL that fails after a failed ACTIVATE does not hide the error
+	agent_clear
+	agent_fault ACTIVATE ACTIVATION_FAILED forever
+	agent_fault CANCEL BUSY forever
+	expect "ACTIVATE fails, CANCEL BUSY" "$(wr "$D/$IMG_A/activate" 1)" ECANCELED
+}
+
+test_storms() {
+	fresh
+	echo 700 >"$M/prime_timeout_ms"
+	echo 700 >"$M/activate_timeout_ms"
+	for c in "PRIME CALL_AGAIN" "ACTIVATE CALL_AGAIN" "ACTIVATE BUSY"; do
+		agent_clear
+		set -- $c
+		agent_fault "$1" "$2" forever
+		t0=$(ms)
+		check_failure "$1 $2 storm" "$(wr "$D/$IMG_A/activate" 1)" ETIMEDOUT
+		expect_ge "$1 $2 storm lasted (ms)" "$(($(ms) - t0))" 700
+		expect_ge "$1 $2 storm polled" "$(agent_calls "$1")" 10
+	done
+}
+
+test_activate_ok() {
+	fresh
+	agent_clear
+	# a short CALL_AGAIN storm inside the budget is ridden out
+	agent_fault PRIME CALL_AGAIN 20
+	settle_listen
+	t0=$(ms)
+	expect "activate A" "$(wr "$D/$IMG_A/activate" 1)" OK
+	echo "# activation of A took $(($(ms) - t0)) ms"
+	expect "uevent" "$(settle_result)" settled
+	expect "no CANCEL" "$(agent_calls CANCEL)" 0
+	expect_ge "PRIME polled" "$(agent_calls PRIME)" 21
+	expect "rendezvous: ACTIVATE on every CPU" "$(agent_calls ACTIVATE)" "$NCPUS"
+	expect "A version" "$(rd "$D/$IMG_A/current_version")" "$A_PEND"
+	expect "A pending" "$(rd "$D/$IMG_A/activation_pending")" 0
+	expect "A pending_version" "$(rd "$D/$IMG_A/pending_version")" N/A
+	expect "B vanished" "$([ -d "$D/$IMG_B" ] && echo y)" ""
+	expect "D appeared" "$([ -d "$D/$IMG_D" ] && echo y)" y
+	expect "C kept" "$([ -d "$D/$IMG_C" ] && echo y)" y
+	expect "again: nothing pending" "$(wr "$D/$IMG_A/activate" 1)" ENODATA
+	# D allows skipping the rendezvous: with force 0 one CPU calls
+	# ACTIVATE; two BUSY answers are retried
+	agent_clear
+	agent_fault ACTIVATE BUSY 2
+	expect "D force 0" "$(wr "$D/$IMG_D/force_cpu_rendezvous" 0)" OK
+	expect "activate D" "$(wr "$D/$IMG_D/activate" 1)" OK
+	expect "skip: ACTIVATE on one CPU, BUSY retried" "$(agent_calls ACTIVATE)" 3
+	expect "D pending" "$(rd "$D/$IMG_D/activation_pending")" 0
+	expect "D: no CANCEL" "$(agent_calls CANCEL)" 0
+}
+
+test_uevent_on_load() {
+	unload
+	agent_clear
+	settle_listen
+	load
+	expect "uevent after load" "$(settle_result)" settled
+}
+
+test_concurrency() {
+	fresh
+	echo 4000 >"$M/prime_timeout_ms"
+	agent_fault PRIME CALL_AGAIN forever
+	wr "$D/$IMG_A/activate" 1 >"$T/w1" &
+	w1=$!
+	sleep 0.5
+	expect "second writer" "$(wr "$D/$IMG_A/activate" 1)" EBUSY
+	expect "writer on another image" "$(wr "$D/$IMG_C/activate" 1)" EBUSY
+	expect "cancel while active" "$(wr "$D/$IMG_A/cancel" 1)" EBUSY
+	expect "read during activation" "$(rd "$D/$IMG_A/activation_pending")" 1
+	expect "read version during activation" "$(rd "$D/$IMG_A/pending_version")" "$A_PEND"
+	wait "$w1"
+	expect "first writer" "$(cat "$T/w1")" ETIMEDOUT
+	expect_ge "CANCEL sent" "$(agent_calls CANCEL)" 1
+}
+
+test_notify() {
+	fresh
+	for g in $IMG_A $IMG_C $IMG_D $IMG_E; do
+		[ -d "$D/$g" ] && wr "$D/$g/auto_activate" 0 >/dev/null
+	done
+	expect "E auto" "$(wr "$D/$IMG_E/auto_activate" 1)" OK
+	# C may reset CPUs: refused once per notification, never looped on
+	expect "C auto" "$(wr "$D/$IMG_C/auto_activate" 1)" OK
+	save_dmesg
+	settle_listen
+	agent_bmc_stage_e
+	expect "uevent" "$(settle_result)" settled
+	expect "E activated" "$(rd "$D/$IMG_E/current_version")" "$E_PEND"
+	expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 0
+	expect "C untouched" "$(rd "$D/$IMG_C/activation_pending")" 1
+	expect "E activated once" "$(dmesg | grep -c "$IMG_E: activated")" 1
+	expect "C tried once" \
+		"$(dmesg | grep -c "$IMG_C: refused: activation may reset CPUs")" 1
+	expect "no CANCEL" "$(agent_calls CANCEL)" 0
+}
+
+test_rmmod_during() {
+	fresh
+	echo 3000 >"$M/prime_timeout_ms"
+	agent_fault PRIME CALL_AGAIN forever
+	t0=$(ms)
+	wr "$D/$IMG_A/activate" 1 >"$T/w1" &
+	w1=$!
+	sleep 0.5
+	rmmod lfa_fw
+	rc=$?
+	t1=$(ms)
+	wait "$w1"
+	expect "rmmod" "$rc" 0
+	expect_ge "rmmod waited (ms)" "$((t1 - t0))" 2900
+	expect "writer" "$(cat "$T/w1")" ETIMEDOUT
+	expect_ge "CANCEL sent" "$(agent_calls CANCEL)" 1
+	expect "sysfs gone" "$([ -e "$D" ] && echo y)" ""
+	expect "module gone" "$([ -e /sys/module/lfa_fw ] && echo y)" ""
+	load
+	expect "reload lists A" "$([ -d "$D/$IMG_A" ] && echo y)" y
+}
+
+test_dmesg_clean() {
+	unload
+	save_dmesg
+	expect "kernel warnings" \
+		"$(grep -c -E 'BUG:|WARNING:|Oops|Call trace|UBSAN|KASAN|kmemleak|possible circular|lockdep' "$T/dmesg")" 0
+}
+
+ALL_TESTS="load read write_settings write_bad refusals prime_errors
+activate_errors cancel_errors storms concurrency rmmod_during uevent_on_load
+activate_ok notify dmesg_clean"
+
+[ $# -gt 0 ] || set -- $ALL_TESTS
+total=$#
+echo "TAP version 13"
+for t in "$@"; do
+	cur_test=$t
+	"test_$t"
+done
+unload
+echo "1..$n"
+echo "# $failed of $n checks failed in $total tests"
+[ "$failed" = 0 ]
