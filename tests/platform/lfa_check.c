@@ -14,6 +14,7 @@
 
 #include <linux/arm-smccc.h>
 #include <linux/crc32.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -484,6 +485,26 @@ static void lfa_ck_bmc(struct lfa_ck *c)
 	lfa_ck_inventory(c, 3, IMG_H, 0x3, V(5, 0), V(5, 5));
 }
 
+/*
+ * The pen must count only online CPUs: take one CPU offline (PSCI CPU_OFF
+ * through the stub) and activate h, which the BMC staged, with the rest.
+ */
+static void lfa_ck_hotplug(struct lfa_ck *c)
+{
+	unsigned int cpu = num_online_cpus() - 1;
+	u64 r1;
+
+	if (!cpu || remove_cpu(cpu)) {
+		lfa_ck(c, false, "take CPU %u offline", cpu);
+		return;
+	}
+	lfa_ck_eq(c, lfa_ck_simple(c, LFA_PRIME, 3), LFA_SUCCESS, "PRIME(3)");
+	lfa_ck_eq(c, lfa_ck_rendezvous(c, 3, 0, &r1), LFA_SUCCESS,
+		  "rendezvous of the CPUs still online");
+	lfa_ck(c, !add_cpu(cpu), "CPU %u back online", cpu);
+	lfa_ck_inventory(c, 3, IMG_H, 0x1, V(5, 5), 0);
+}
+
 static int lfa_ck_run_show(struct seq_file *s, void *unused)
 {
 	struct lfa_ck c = { .s = s };
@@ -505,6 +526,7 @@ static int lfa_ck_run_show(struct seq_file *s, void *unused)
 	lfa_ck_state_machine(&c);
 	lfa_ck_faults_staging(&c);
 	lfa_ck_bmc(&c);
+	lfa_ck_hotplug(&c);
 	for (code = 0; code >= LFA_ACTIVATION_FAILED; code--)
 		lfa_ck(&c, c.codes_seen & BIT(-code), "return code %d was seen", code);
 out:

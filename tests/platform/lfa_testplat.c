@@ -202,11 +202,17 @@ static int lfa_tp_log_show(struct seq_file *s, void *unused)
 		/* entries may have been overwritten meanwhile: skip them */
 		if ((s64)res.a0 != LFA_SUCCESS)
 			continue;
-		seq_printf(s, "seq=%lu cpu=%lu t=%llu dt=%llu call=%s x1=0x%lx x2=0x%lx x3=0x%lx x4=0x%lx ret=%s r1=0x%lx\n",
+		seq_printf(s, "seq=%lu cpu=%lu t=%llu dt=%llu call=%s x1=0x%lx x2=0x%lx x3=0x%lx x4=0x%lx ",
 			   res.a3, res.a4, lfa_tp_ns(res.a12),
 			   lfa_tp_ns(res.a13 - res.a12),
 			   lfa_tp_call_name(res.a5), res.a6, res.a7, res.a8,
-			   res.a9, lfa_tp_code_name((s64)res.a10), res.a11);
+			   res.a9);
+		/* VERSION answers a version, not a code */
+		if ((s64)res.a10 > 0)
+			seq_printf(s, "ret=0x%lx r1=0x%lx\n", res.a10, res.a11);
+		else
+			seq_printf(s, "ret=%s r1=0x%lx\n",
+				   lfa_tp_code_name((s64)res.a10), res.a11);
 	}
 	return 0;
 }
