@@ -111,10 +111,24 @@ int lfa_call_from_name(const char *name, size_t len, uint32_t *fid)
 
 int lfa_code_from_name(const char *name, size_t len, int *code)
 {
-	unsigned int i;
+	size_t i;
 
 	if (name_eq(name, len, "CALL_AGAIN")) {
 		*code = LFA_FAULT_CALL_AGAIN;
+		return 0;
+	}
+	/* "-42": codes LFA does not define, to test how callers cope */
+	if (len >= 2 && len <= 10 && name[0] == '-') {
+		int v = 0;
+
+		for (i = 1; i < len; i++) {
+			if (name[i] < '0' || name[i] > '9')
+				return -1;
+			v = v * 10 + (name[i] - '0');
+		}
+		if (v == 0)
+			return -1;
+		*code = -v;
 		return 0;
 	}
 	for (i = 0; i < sizeof(code_names) / sizeof(code_names[0]); i++) {
@@ -242,7 +256,7 @@ int lfa_agent_add_fault(struct lfa_agent *a, uint32_t fid, uint32_t nth,
 
 	if (fid < LFA_FID_FIRST || fid > LFA_FID_LAST)
 		return -1;
-	if (code != LFA_FAULT_CALL_AGAIN && (code > 0 || code < LFA_LOWEST_CODE))
+	if (code != LFA_FAULT_CALL_AGAIN && code > 0)
 		return -1;
 	if (code == LFA_FAULT_CALL_AGAIN &&
 	    fid != LFA_FID_PRIME && fid != LFA_FID_ACTIVATE)

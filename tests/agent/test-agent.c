@@ -532,8 +532,26 @@ static void test_faults(void)
 		 -1, "CALL_AGAIN only for PRIME/ACTIVATE");
 	CHECK_EQ(lfa_agent_add_fault(&ag, 0x84000000, 1, LFA_BUSY, 1), -1,
 		 "non-LFA call");
-	CHECK_EQ(lfa_agent_add_fault(&ag, LFA_FID_PRIME, 1, -12, 1), -1,
-		 "unknown code");
+	CHECK_EQ(lfa_agent_add_fault(&ag, LFA_FID_PRIME, 1, 5, 1), -1,
+		 "positive code");
+
+	cur_test = "fault-undefined-code";
+	load(basic);
+	inventory_all();
+	{
+		const char *line = "fault PRIME 1 -42";
+		char err[64];
+
+		CHECK_EQ(lfa_scenario_line(&ag, line, strlen(line), err, sizeof(err)),
+			 0, "numeric code accepted");
+		CHECK_EQ(ret0(smc(LFA_FID_PRIME, 0, 0, 0, 0)), -42, "undefined code -42");
+		line = "fault PRIME 1 -4x";
+		CHECK_EQ(lfa_scenario_line(&ag, line, strlen(line), err, sizeof(err)),
+			 -1, "malformed number refused");
+		line = "fault PRIME 1 -0";
+		CHECK_EQ(lfa_scenario_line(&ag, line, strlen(line), err, sizeof(err)),
+			 -1, "-0 refused");
+	}
 }
 
 static void test_effects(void)

@@ -210,6 +210,8 @@ static int lfa_tp_log_show(struct seq_file *s, void *unused)
 		/* VERSION answers a version, not a code */
 		if ((s64)res.a10 > 0)
 			seq_printf(s, "ret=0x%lx r1=0x%lx\n", res.a10, res.a11);
+		else if ((s64)res.a10 <= -(s64)ARRAY_SIZE(lfa_tp_codes))
+			seq_printf(s, "ret=%ld r1=0x%lx\n", (long)res.a10, res.a11);
 		else
 			seq_printf(s, "ret=%s r1=0x%lx\n",
 				   lfa_tp_code_name((s64)res.a10), res.a11);
