@@ -7,7 +7,8 @@
  *   lfa-probe read FILE          prints the content or the errno name
  *   lfa-probe uevent MS          prints the first KOBJ_CHANGE with
  *                                LFA_INVENTORY=settled seen within MS ms,
- *                                as "settled DEVPATH", else "timeout"
+ *                                as "settled DEVPATH SUBSYSTEM DRIVER",
+ *                                else "timeout"
  *   lfa-probe insmod KO [PARAMS] one finit_module() (busybox insmod falls
  *                                back to init_module and loads twice);
  *                                prints OK or the errno name
@@ -107,7 +108,8 @@ static int do_uevent(long timeout_ms)
 
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		const char *action = NULL, *devpath = NULL;
+		const char *action = NULL, *devpath = "-", *subsys = "-";
+		const char *driver = "-";
 		int settled = 0;
 		long left = end - now_ms();
 		ssize_t n, off;
@@ -125,11 +127,15 @@ static int do_uevent(long timeout_ms)
 				action = kv + 7;
 			else if (!strncmp(kv, "DEVPATH=", 8))
 				devpath = kv + 8;
+			else if (!strncmp(kv, "SUBSYSTEM=", 10))
+				subsys = kv + 10;
+			else if (!strncmp(kv, "DRIVER=", 7))
+				driver = kv + 7;
 			else if (!strcmp(kv, "LFA_INVENTORY=settled"))
 				settled = 1;
 		}
 		if (settled && action && !strcmp(action, "change")) {
-			printf("settled %s\n", devpath ? devpath : "?");
+			printf("settled %s %s %s\n", devpath, subsys, driver);
 			return 0;
 		}
 	}

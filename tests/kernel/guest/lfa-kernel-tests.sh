@@ -118,8 +118,12 @@ settle_listen() {
 	done
 }
 
-settle_result() {
+# Waits for the listener: not inside $(...), whose subshell cannot wait
+settle_wait() {
 	wait "$ue_pid"
+}
+
+settle_result() {
 	cut -d' ' -f1 "$T/ue"
 }
 
@@ -272,18 +276,32 @@ test_activate_errors() {
 
 test_cancel_errors() {
 	fresh
+	# nothing in progress: the agent answers INVALID_PARAMETERS
+	agent_clear
+	expect "CANCEL, nothing primed" "$(wr "$D/$IMG_A/cancel" 1)" EINVAL
+	# a failed activation whose own CANCEL fails leaves A primed; the
+	# activation's error is what the writer sees, the CANCEL's is logged
+	agent_clear
+	agent_fault PRIME CALL_AGAIN forever
+	agent_fault CANCEL BUSY 1
+	save_dmesg
+	expect "PRIME storm, CANCEL BUSY" "$(wr "$D/$IMG_A/activate" 1)" ETIMEDOUT
+	expect "CANCEL failure logged" \
+		"$(dmesg | grep -c "$IMG_A: CANCEL after failure: BUSY")" 1
+	# now the cancel file reaches the agent's fault injection
 	for st in $ALL_ERRORS; do
 		agent_clear
-		agent_fault CANCEL "$st" forever
+		agent_fault CANCEL "$st" 1
 		expect "CANCEL $st" "$(wr "$D/$IMG_A/cancel" 1)" \
 			"$(status_errno "$st")"
 		expect "CANCEL $st sent once" "$(agent_calls CANCEL)" 1
 	done
-	# a CANCEL that fails after a failed ACTIVATE does not hide the error
 	agent_clear
-	agent_fault ACTIVATE ACTIVATION_FAILED forever
-	agent_fault CANCEL BUSY forever
-	expect "ACTIVATE fails, CANCEL BUSY" "$(wr "$D/$IMG_A/activate" 1)" ECANCELED
+	expect "CANCEL clears the prime" "$(wr "$D/$IMG_A/cancel" 1)" OK
+	expect "CANCEL again, nothing primed" "$(wr "$D/$IMG_A/cancel" 1)" EINVAL
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+	expect "cancel as uid 1000" \
+		"$("$P" asuser 1000 write "$D/$IMG_A/cancel" 1)" EACCES
 }
 
 test_storms() {
@@ -310,6 +328,7 @@ test_activate_ok() {
 	t0=$(ms)
 	expect "activate A" "$(wr "$D/$IMG_A/activate" 1)" OK
 	echo "# activation of A took $(($(ms) - t0)) ms"
+	settle_wait
 	expect "uevent" "$(settle_result)" settled
 	expect "no CANCEL" "$(agent_calls CANCEL)" 0
 	expect_ge "PRIME polled" "$(agent_calls PRIME)" 21
@@ -337,6 +356,7 @@ test_uevent_on_load() {
 	agent_clear
 	settle_listen
 	load
+	settle_wait
 	expect "uevent after load" "$(settle_result)" settled
 }
 
@@ -368,6 +388,7 @@ test_notify() {
 	save_dmesg
 	settle_listen
 	agent_bmc_stage_e
+	settle_wait
 	expect "uevent" "$(settle_result)" settled
 	expect "E activated" "$(rd "$D/$IMG_E/current_version")" "$E_PEND"
 	expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 0

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# lfa-kernel-tests.sh adapter for the project's emulated agent
+# (tests/agent) and its debugfs (tests/platform/lfa_testplat.ko), with the
+# scenario tests/kernel/kernel.scn.
+LFA_EMU=/sys/kernel/debug/lfa_emu
+
+IMG_A=47d4086d-4cfe-9846-9b95-2950cbbd5a00
+A_NAME="TF-A BL31 runtime"
+A_CUR=1.0
+A_PEND=1.1
+IMG_B=0b0b0b0b-0000-4000-8000-00000000000b
+B_CUR=2.5
+IMG_C=0c0c0c0c-0000-4000-8000-00000000000c
+IMG_D=0d0d0d0d-0000-4000-8000-00000000000d
+IMG_E=0e0e0e0e-0000-4000-8000-00000000000e
+E_PEND=5.1
+# the agent injects only codes it has names for: no undefined code
+AGENT_UNDEFINED_CODE=
+
+agent_clear() {
+	echo clear >"$LFA_EMU/inject"
+	echo clear >"$LFA_EMU/log"
+}
+
+agent_fault() {
+	echo "$1 1 $2 $3" >"$LFA_EMU/inject"
+}
+
+agent_calls() {
+	grep -c " call=$1 " "$LFA_EMU/log"
+}
+
+agent_bmc_stage_e() {
+	echo "$IMG_E $E_PEND" >"$LFA_EMU/bmc_stage"
+}
