@@ -14,8 +14,8 @@ IMG_C=0c0c0c0c-0000-4000-8000-00000000000c
 IMG_D=0d0d0d0d-0000-4000-8000-00000000000d
 IMG_E=0e0e0e0e-0000-4000-8000-00000000000e
 E_PEND=5.1
-# the agent injects only codes it has names for: no undefined code
-AGENT_UNDEFINED_CODE=
+# a status code LFA does not define, for the EBADMSG case
+AGENT_UNDEFINED_CODE=-42
 
 agent_clear() {
 	echo clear >"$LFA_EMU/inject"
