@@ -14,6 +14,8 @@ IMG_C=0c0c0c0c-0000-4000-8000-00000000000c
 IMG_D=0d0d0d0d-0000-4000-8000-00000000000d
 IMG_E=0e0e0e0e-0000-4000-8000-00000000000e
 E_PEND=5.1
+E_PEND2=5.2
+IMG_F=0f0f0f0f-0000-4000-8000-00000000000f
 # a status code LFA does not define, for the EBADMSG case
 AGENT_UNDEFINED_CODE=-42
 
@@ -31,5 +33,11 @@ agent_calls() {
 }
 
 agent_bmc_stage_e() {
-	echo "$IMG_E $E_PEND" >"$LFA_EMU/bmc_stage"
+	echo "$IMG_E ${1:-$E_PEND}" >"$LFA_EMU/bmc_stage"
+}
+
+# F's activation, done directly, makes the agent list F and E first
+agent_renumber() {
+	"$LFA_PROBE" insmod /lib/modules-test/lfa_poke.ko "guid=$IMG_F" >/dev/null
+	rmmod lfa_poke
 }

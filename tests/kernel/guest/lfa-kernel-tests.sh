@@ -26,8 +26,11 @@
 #   agent_calls CALL
 #                   calls of CALL (PRIME|ACTIVATE|CANCEL|GET_INVENTORY)
 #                   in the call log
-#   agent_bmc_stage_e
-#                   stage E_PEND for E out of band and notify
+#   agent_bmc_stage_e [VERSION]
+#                   stage E_PEND (or VERSION) for E out of band and notify
+#   agent_renumber  make the agent renumber its images behind the
+#                   driver's back, moving E to another sequence id
+#                   (optional: the test is skipped without it)
 #
 # The agent keeps its state across tests: tests that activate for real run
 # last, in the order of ALL_TESTS. With no TEST, all tests run; the module
@@ -399,6 +402,31 @@ test_notify() {
 	expect "no CANCEL" "$(agent_calls CANCEL)" 0
 }
 
+test_seq_change() {
+	if ! command -v agent_renumber >/dev/null; then
+		ok "skipped: the adapter cannot renumber images"
+		return
+	fi
+	fresh
+	# staging is synchronous; the notification it raises finds no image
+	# with auto_activate set after the reload
+	agent_bmc_stage_e "$E_PEND2"
+	expect "E pending again" "$(rd "$D/$IMG_E/activation_pending")" 1
+	agent_renumber
+	agent_clear
+	expect "read at a stale id" "$(rd "$D/$IMG_E/activation_pending")" ENOENT
+	settle_listen
+	expect "activate at a stale id" "$(wr "$D/$IMG_E/activate" 1)" ENOENT
+	expect "nothing primed by mistake" "$(agent_calls PRIME)" 0
+	expect "nothing activated by mistake" "$(agent_calls ACTIVATE)" 0
+	settle_wait
+	expect "rescan announced" "$(settle_result)" settled
+	expect "E kept" "$([ -d "$D/$IMG_E" ] && echo y)" y
+	expect "E pending at its new id" "$(rd "$D/$IMG_E/activation_pending")" 1
+	expect "activate E now" "$(wr "$D/$IMG_E/activate" 1)" OK
+	expect "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND2"
+}
+
 test_rmmod_during() {
 	fresh
 	echo 3000 >"$M/prime_timeout_ms"
@@ -430,7 +458,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors storms concurrency rmmod_during uevent_on_load
-activate_ok notify dmesg_clean"
+activate_ok notify seq_change dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
