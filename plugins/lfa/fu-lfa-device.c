@@ -341,6 +341,10 @@ fu_lfa_device_probe(FuDevice *device, GError **error)
 			if (vendor != NULL)
 				fu_device_set_vendor(device, vendor);
 		}
+		/* device-tree platforms have no SMBIOS: like mtd, fall back to
+		 * the manufacturer fwupd derives from the DT root node */
+		if (bios_vendor == NULL)
+			bios_vendor = fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_MANUFACTURER);
 		if (bios_vendor != NULL)
 			fu_device_build_vendor_id(device, "DMI", bios_vendor);
 	}
