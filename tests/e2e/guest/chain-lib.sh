@@ -1,0 +1,183 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The arm64 fwupd daemon in the guest, for the end-to-end cases (busybox sh).
+# The host's / is at /host (9p, read-only); the arm64 binaries of
+# build-arm64/ and the host's arm64 libraries run in a chroot there, with
+# the guest's /proc, /sys and /dev and a tmpfs for everything written.
+. /tests/files/chain.env
+
+R=/host
+GUID_BL31=47d4086d-4cfe-9846-9b95-2950cbbd5a00
+GUID_RMM=6c0762a6-12f2-4b56-92cb-ba8f633606d9
+GUID_SP=2c8a9f4e-7b31-4d6a-9e05-c1f0a3b7d218
+GUID_SCP=9e3c5d71-0a4f-4b8e-a6d2-57f1e08c3b94
+GUID_VENDOR=0d1e2f30-4152-6374-8596-a7b8c9dae0f1
+LFA=/sys/firmware/lfa
+
+# in the chroot: busybox applets only, the host's x86 tools would not run
+in_root() {
+	chroot "$R" /tmp/bb/env -i PATH=/tmp/bb HOME=/tmp LANG=C.UTF-8 \
+		NO_COLOR=1 DBUS_SYSTEM_BUS_ADDRESS=unix:path=/tmp/system_bus_socket \
+		FWUPD_SYSCONFDIR=/tmp/etc FWUPD_LOCALSTATEDIR=/tmp/var \
+		CACHE_DIRECTORY=/tmp/cache STATE_DIRECTORY=/tmp/state \
+		FWUPD_DATADIR_QUIRKS="$TOP/plugins/lfa" "$@"
+}
+
+chain_mounts() {
+	mount -t tmpfs tmpfs "$R/tmp"
+	mount -o rbind /proc "$R/proc"
+	mount -o rbind /sys "$R/sys"
+	mount -o rbind /dev "$R/dev"
+	mkdir -p "$R/tmp/bb" "$R/tmp/etc/fwupd" "$R/tmp/var" "$R/tmp/cache" \
+		"$R/tmp/state"
+	chroot "$R" "$BUSYBOX" --install -s /tmp/bb
+	cp /tests/files/*.cab "$R/tmp/" 2>/dev/null || true
+}
+
+# fwupd.conf: the test cabinets are not signed; POLICY is the plugin's
+# ActivationPolicy
+write_fwupd_conf() {
+	cat >"$R/tmp/etc/fwupd/fwupd.conf" <<CONF
+[fwupd]
+OnlyTrusted=false
+[lfa]
+ActivationPolicy=${1:-immediate}
+CONF
+	chmod 640 "$R/tmp/etc/fwupd/fwupd.conf"
+}
+
+start_dbus() {
+	cat >"$R/tmp/dbus.conf" <<'CONF'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/tmp/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_type="method_return"/>
+    <allow send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="signal"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+  </policy>
+</busconfig>
+CONF
+	in_root "$DBUS_DAEMON" --config-file=/tmp/dbus.conf --nofork \
+		--nopidfile >"$R/tmp/dbus.log" 2>&1 &
+	n=0
+	while [ ! -S "$R/tmp/system_bus_socket" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+FWUPD_PID=
+fwupd_ready() {
+	grep -q "ready for requests" "$R/tmp/fwupd.log"
+}
+
+# the daemon takes 5-30 s to start under TCG, depending on the host's load
+start_fwupd() {
+	: >"$R/tmp/fwupd.log"
+	in_root "$FWUPD_BIN/fwupd" --verbose >>"$R/tmp/fwupd.log" 2>&1 &
+	FWUPD_PID=$!
+	wait_for 180 fwupd_ready
+}
+
+stop_fwupd() {
+	[ -n "$FWUPD_PID" ] && kill "$FWUPD_PID" 2>/dev/null
+	wait "$FWUPD_PID" 2>/dev/null
+	FWUPD_PID=
+}
+
+fwupd_alive() {
+	[ -n "$FWUPD_PID" ] && kill -0 "$FWUPD_PID" 2>/dev/null
+}
+
+fwupdmgr() {
+	in_root "$FWUPD_BIN/fwupdmgr" "$@" --no-unreported-check \
+		--no-metadata-check --no-remote-check --no-reboot-check \
+		--no-safety-check
+}
+
+fwupdtool() {
+	in_root "$FWUPD_BIN/fwupdtool" "$@"
+}
+
+# the whole chain: test platform, our driver, dbus, fwupd
+start_chain() {
+	load_module lfa_testplat || return 1
+	load_module lfa_fw || return 1
+	chain_mounts
+	write_fwupd_conf "${1:-immediate}"
+	start_dbus
+	start_fwupd
+}
+
+# Field of the lfa device with GUID in `fwupdmgr get-devices --json`
+# (one "Key" : value per line; list values on the following lines).
+dev_json() {
+	fwupdmgr get-devices --json 2>/dev/null >/tmp/devices.json
+}
+
+dev_field() {	# dev_field GUID KEY (after dev_json)
+	awk -v guid="\"$1\"" -v key="\"$2\"" '
+	/^    \{/ { n = 0; hit = 0 }
+	{ line[n++] = $0; if (index($0, guid)) hit = 1 }
+	/^    \}/ {
+		if (hit)
+			for (i = 0; i < n; i++) {
+				if (index(line[i], "      " key " : ") != 1)
+					continue
+				v = line[i]
+				if (v ~ /\[$/) {
+					v = ""
+					for (j = i + 1; j < n && line[j] !~ /^      \]/; j++) {
+						s = line[j]; gsub(/^ +"|",?$/, "", s)
+						v = v (v == "" ? "" : ",") s
+					}
+				} else {
+					sub(/^[^:]*: /, "", v); sub(/,$/, "", v); gsub(/"/, "", v)
+				}
+				print v
+			}
+		n = 0; hit = 0
+	}' /tmp/devices.json
+}
+
+dev_has_flag() {	# dev_has_flag GUID FLAG (after dev_json)
+	dev_field "$1" Flags | tr ',' '\n' | grep -qx "$2"
+}
+
+# Wait up to SEC seconds for a condition command to succeed.
+wait_for() {	# wait_for SEC COMMAND...
+	t=$(($1 * 10))
+	shift
+	while [ $t -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+sysfs() {	# sysfs GUID FILE
+	cat "$LFA/$1/$2" 2>/dev/null
+}
+
+# keep the daemon's log with the TAP when something failed
+chain_done() {
+	if [ "$tap_failed" != 0 ]; then
+		diag "---- fwupd log (tail) ----"
+		tail -n 60 "$R/tmp/fwupd.log" | sed 's/^/# /'
+		diag "---- dmesg (tail) ----"
+		dmesg | tail -n 40 | sed 's/^/# /'
+	fi
+	stop_fwupd
+	tap_done
+}
