@@ -1,0 +1,299 @@
+#
+# Copyright 2026 The fwupd-lfa authors
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+"""The fwupd daemon from this build on a private system bus, against a fake
+sysfs tree whose kernel side is played by an LD_PRELOAD shim
+(lfa-fake-kernel.c).  Shared by the daemon test (lfa-daemon-test.py) and the
+GNOME Firmware screenshot test (tests/screenshot/), so that both talk to the
+daemon in exactly the same way."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+GUID_BL31 = "47d4086d-4cfe-9846-9b95-2950cbbd5a00"
+GUID_BL33 = "d6d0eea7-fcea-d54b-9782-9934f234b6e4"
+GUID_RMM = "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
+
+# the names lfa_fw gives the images it knows (kernel/lfa_sysfs.c); any other
+# image is named by its GUID (docs/contracts.md)
+KERNEL_NAMES = {
+    GUID_BL31: "TF-A BL31 runtime",
+    GUID_BL33: "BL33 non-secure payload",
+    GUID_RMM: "TF-RMM",
+}
+
+DBUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_type="method_return"/>
+    <allow send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="signal"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+  </policy>
+</busconfig>
+"""
+
+FWUPD_CONF = """[fwupd]
+# test cabinets from data/make-cab are not signed
+OnlyTrusted=false
+DisabledPlugins=test;test_ble;invalid
+[lfa]
+ActivationPolicy={policy}
+"""
+
+# what the daemon needs to know about the platform besides LFA: a DMI vendor
+# gives devices a vendor ID, and a chassis type keeps fwupd from guessing
+DMI = {
+    "bios_vendor": "Example Arm Firmware",
+    "bios_version": "1.0",
+    "sys_vendor": "Example",
+    "product_name": "Arm Server",
+    "chassis_type": "23",
+}
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+    print(f"ok - {what}")
+
+
+def add_arguments(parser):
+    """The command line both tests get from their meson.build."""
+    parser.add_argument("--srcdir", required=True)
+    parser.add_argument("--fwupd", required=True)
+    parser.add_argument("--fwupdmgr", required=True)
+    parser.add_argument("--fwupdtool", required=True)
+    parser.add_argument("--shim", required=True)
+    parser.add_argument("--make-cab", required=True)
+    parser.add_argument("--log-dir", required=True)
+
+
+def _write(path, value):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(value)
+
+
+class Harness:
+    def __init__(self, args, tmp):
+        self.args = args
+        self.tmp = tmp
+        self.root = os.path.join(tmp, "sys")
+        self.env = None
+        self.dbus = None
+        self.daemon = None
+        self.daemon_log = os.path.join(args.log_dir, "fwupd-daemon.log")
+        self.dbus_log = os.path.join(args.log_dir, "dbus-daemon.log")
+        self.bus_socket = os.path.join(tmp, "system_bus_socket")
+
+    def make_dmi(self):
+        dmi = os.path.join(self.root, "class", "dmi", "id")
+        for key, value in DMI.items():
+            _write(os.path.join(dmi, key), value + "\n")
+
+    # one image the way lfa_fw lists it (docs/contracts.md), and its
+    # firmware-upload device when the platform can stage it
+    def add_image(self, guid, current, name=None, pending=None, capable=True,
+                  may_reset=False, rendezvous=True, stageable=False):
+        d = self.image_dir(guid)
+        os.makedirs(d)
+        for attr, value in {
+            "name": name or KERNEL_NAMES.get(guid, guid),
+            "current_version": current,
+            "pending_version": pending or "N/A",
+            "activation_capable": "1" if capable else "0",
+            "activation_pending": "1" if pending else "0",
+            "may_reset_cpu": "1" if may_reset else "0",
+            "cpu_rendezvous": "1" if rendezvous else "0",
+            "force_cpu_rendezvous": "1",
+            "auto_activate": "0",
+            "activate": "",
+            "cancel": "",
+        }.items():
+            _write(os.path.join(d, attr), value + "\n" if value else "")
+        if stageable:
+            up = os.path.join(self.root, "class", "firmware", f"lfa-{guid}")
+            for attr, value in {
+                "loading": "0\n",
+                "data": "",
+                "status": "idle\n",
+                "error": "",
+                "remaining_size": "0\n",
+                "cancel": "",
+            }.items():
+                _write(os.path.join(up, attr), value)
+
+    def image_dir(self, guid):
+        return os.path.join(self.root, "firmware", "lfa", guid)
+
+    def image_get(self, guid, attr):
+        with open(os.path.join(self.image_dir(guid), attr), encoding="utf-8") as f:
+            return f.read().strip()
+
+    def image_set(self, guid, attr, value):
+        with open(os.path.join(self.image_dir(guid), attr), "w", encoding="utf-8") as f:
+            f.write(value + "\n")
+
+    def control(self, text):
+        with open(os.path.join(self.root, "control"), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def start(self, policy="immediate"):
+        sock = self.bus_socket
+        conf = os.path.join(self.tmp, "dbus.conf")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(DBUS_CONFIG.format(socket=sock))
+        etc = os.path.join(self.tmp, "etc")
+        os.makedirs(os.path.join(etc, "fwupd"), exist_ok=True)
+        with open(os.path.join(etc, "fwupd", "fwupd.conf"), "w", encoding="utf-8") as f:
+            f.write(FWUPD_CONF.format(policy=policy))
+        os.chmod(os.path.join(etc, "fwupd", "fwupd.conf"), 0o640)
+        for d in ("var", "cache", "state"):
+            os.makedirs(os.path.join(self.tmp, d), exist_ok=True)
+
+        self.env = dict(os.environ)
+        self.env.update(
+            {
+                "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={sock}",
+                "FWUPD_SYSFSDIR": self.root,
+                "FWUPD_SYSCONFDIR": etc,
+                "FWUPD_LOCALSTATEDIR": os.path.join(self.tmp, "var"),
+                "CACHE_DIRECTORY": os.path.join(self.tmp, "cache"),
+                "STATE_DIRECTORY": os.path.join(self.tmp, "state"),
+                "FWUPD_DATADIR_QUIRKS": os.path.join(self.args.srcdir, "plugins", "lfa"),
+                "LANG": "C.UTF-8",
+                "NO_COLOR": "1",
+            }
+        )
+        self.env.pop("FWUPD_SYSFSFWDIR", None)
+        self.dbus = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={conf}", "--nofork", "--nopidfile"],
+            stdout=open(self.dbus_log, "w", encoding="utf-8"),
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        check(os.path.exists(sock), "private system bus is up")
+
+        daemon_env = dict(self.env)
+        daemon_env["LD_PRELOAD"] = self.args.shim
+        daemon_env["LFA_FAKE_ROOT"] = self.root
+        self.daemon = subprocess.Popen(
+            [self.args.fwupd, "--verbose"],
+            env=daemon_env,
+            stdout=open(self.daemon_log, "a", encoding="utf-8"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.daemon.poll() is not None:
+                raise Failure(f"daemon exited with {self.daemon.returncode}")
+            res = self.fwupdmgr(["get-devices", "--json"], check_rc=False)
+            if res.returncode == 0:
+                break
+            time.sleep(0.2)
+        check(self.daemon.poll() is None, f"fwupd daemon started (policy {policy})")
+
+    def stop(self):
+        for proc in (self.daemon, self.dbus):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        self.daemon = None
+        self.dbus = None
+
+    def fwupdmgr(self, argv, check_rc=True):
+        cmd = [
+            self.args.fwupdmgr,
+            *argv,
+            "--no-unreported-check",
+            "--no-metadata-check",
+            "--no-remote-check",
+            "--no-reboot-check",
+            "--no-safety-check",
+        ]
+        res = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=60, check=False)
+        if check_rc and res.returncode != 0:
+            raise Failure(f"{' '.join(argv)} failed ({res.returncode}): {res.stdout}{res.stderr}")
+        return res
+
+    def all_devices(self):
+        res = self.fwupdmgr(["get-devices", "--json"])
+        return json.loads(res.stdout)["Devices"]
+
+    def devices(self):
+        return {d["Guid"][0]: d for d in self.all_devices() if d.get("Plugin") == "lfa"}
+
+    def device(self, guid):
+        devs = self.devices()
+        if guid not in devs:
+            raise Failure(f"no device for {guid}: {sorted(devs)}")
+        return devs[guid]
+
+    def make_cab(self, name, version, *extra):
+        out = os.path.join(self.tmp, name)
+        subprocess.run(
+            [sys.executable, self.args.make_cab, "--guid", GUID_BL31, "--version", version, *extra, "-o", out],
+            check=True,
+        )
+        return out
+
+
+def flags(dev):
+    return dev.get("Flags", [])
+
+
+def run(args, prefix, body):
+    """Run body(harness) with a fresh temporary directory; on failure keep the
+    tree and print the daemon log's tail, since that is where the plugin says
+    what went wrong.  Returns the process exit code."""
+    os.makedirs(args.log_dir, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=prefix, dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
+    h = Harness(args, tmp)
+    open(h.daemon_log, "w", encoding="utf-8").close()
+    ok = False
+    try:
+        body(h)
+        ok = True
+    except Exception:  # pylint: disable=broad-except
+        traceback.print_exc()
+    finally:
+        h.stop()
+    if not ok:
+        print(f"--- daemon log kept in {h.daemon_log}, tail:")
+        with open(h.daemon_log, encoding="utf-8", errors="replace") as f:
+            print("".join(f.readlines()[-80:]))
+        print(f"--- fake tree kept in {tmp}")
+        return 1
+    shutil.rmtree(tmp)
+    return 0
