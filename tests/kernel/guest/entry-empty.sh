@@ -14,6 +14,14 @@ check_eq "version logged once" "$(dmesg | grep -c 'lfa_fw: LFA v1.0 agent found'
 check_eq "bound to the arm,lfa node" \
 	"$([ -e /sys/bus/platform/drivers/arm-lfa/lfa ] && echo y)" y
 check_eq "empty /sys/firmware/lfa" "$(ls /sys/firmware/lfa | wc -l)" 0
+# udev would autoload the module for this node: its modalias matches
+alias=$(cat /sys/bus/platform/devices/lfa/modalias)
+matched=
+for a in $(strings /lib/modules-test/lfa_fw.ko | sed -n "s/^alias=//p"); do
+	# shellcheck disable=SC2254
+	case $alias in $a) matched=$a ;; esac
+done
+check_eq "modalias '$alias' matches a module alias" "${matched:+yes}" yes
 check "rmmod" rmmod lfa_fw
 check_eq "sysfs gone" "$([ -e /sys/firmware/lfa ] && echo y)" ""
 tap_done
