@@ -262,10 +262,14 @@ int lfa_activate_locked(struct lfa_image *img)
 	down_read(&lfa_drv.seq_lock);
 	ret = lfa_image_query_locked(img, &inv);
 	if (ret) {
+		seq = img->seq_id;
 		up_read(&lfa_drv.seq_lock);
-		lfa_img_err(img, "cannot read inventory: %d\n", ret);
-		if (ret == -ENOENT)
-			lfa_rescan_after_change();
+		if (ret != -ENOENT) {
+			lfa_img_err(img, "cannot read inventory: %d\n", ret);
+			return ret;
+		}
+		lfa_img_err(img, "no longer listed at sequence id %llu\n", seq);
+		lfa_rescan_after_change();
 		return ret;
 	}
 	ret = lfa_activate_precheck(img, &inv);
