@@ -440,6 +440,83 @@ test_seq_change() {
 	expect "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND2"
 }
 
+test_hotplug() {
+	cpu=/sys/devices/system/cpu/cpu$((NCPUS - 1))/online
+	if [ "$NCPUS" -lt 2 ] || [ ! -w "$cpu" ]; then
+		ok "skipped: no CPU to take offline"
+		return
+	fi
+	fresh
+	agent_bmc_stage_e "$E_PEND3"
+	echo 0 >"$cpu"
+	online=$(grep -c '^processor' /proc/cpuinfo)
+	expect "one CPU offline" "$online" $((NCPUS - 1))
+	agent_clear
+	expect "activate E with a CPU offline" "$(wr "$D/$IMG_E/activate" 1)" OK
+	expect "ACTIVATE on every online CPU" "$(agent_calls ACTIVATE)" "$online"
+	expect "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND3"
+	echo 1 >"$cpu"
+	expect "CPU back" "$(grep -c '^processor' /proc/cpuinfo)" "$NCPUS"
+}
+
+# Readers, writers, a notification and rmmod all at once: nothing may hang
+# or oops (test_dmesg_clean), and the outcome must still be consistent.
+test_stress() {
+	fresh
+	rm -f "$T/stop"
+	for r in 1 2 3; do
+		(
+			while [ ! -e "$T/stop" ]; do
+				for f in "$D"/*/*; do
+					"$P" read "$f" >/dev/null
+				done
+			done
+		) &
+	done
+	echo 2000 >"$M/prime_timeout_ms"
+	agent_clear
+	agent_fault PRIME CALL_AGAIN 40
+	expect "E auto" "$(wr "$D/$IMG_E/auto_activate" 1)" OK
+	agent_bmc_stage_e "$E_PEND4"
+	for w in 1 2 3; do
+		wr "$D/$IMG_E/activate" 1 >"$T/sw$w" &
+	done
+	for w in 1 2 3; do
+		wr "$D/$IMG_E/cancel" 1 >/dev/null
+	done
+	wait_for=$(( $(ms) + 20000 ))
+	while [ "$(rd "$D/$IMG_E/current_version")" != "$E_PEND4" ] &&
+		[ "$(ms)" -lt "$wait_for" ]; do
+		sleep 0.2
+	done
+	expect "E activated once" "$(rd "$D/$IMG_E/current_version")" "$E_PEND4"
+	# a second round: an endless PRIME storm, and rmmod in the middle
+	agent_clear
+	agent_fault PRIME CALL_AGAIN forever
+	agent_bmc_stage_e "$E_PEND5"
+	wr "$D/$IMG_E/activate" 1 >"$T/sw4" &
+	sleep 0.3
+	rmmod lfa_fw
+	expect "rmmod under load" "$?" 0
+	touch "$T/stop"
+	wait
+	# the notification's work may hold the activation instead: then
+	# the writer got EBUSY and rmmod waited for the work
+	sw4=$(cat "$T/sw4")
+	case $sw4 in
+	EBUSY | ETIMEDOUT) ok "writer during the storm: $sw4" ;;
+	*) not_ok "writer during the storm: got '$sw4', want EBUSY or ETIMEDOUT" ;;
+	esac
+	save_dmesg
+	expect "the storm was cut by its budget" \
+		"$(grep -c "$IMG_E: PRIME still asks to be called again" "$T/dmesg")" 1
+	expect "module gone" "$([ -e /sys/module/lfa_fw ] && echo y)" ""
+	expect_ge "CANCEL sent" "$(agent_calls CANCEL)" 1
+	load
+	expect "E pending after the failed round" \
+		"$(rd "$D/$IMG_E/activation_pending")" 1
+}
+
 test_rmmod_during() {
 	fresh
 	echo 3000 >"$M/prime_timeout_ms"
@@ -471,7 +548,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors storms concurrency rmmod_during uevent_on_load
-activate_ok notify seq_change dmesg_clean"
+activate_ok notify seq_change hotplug stress dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
