@@ -201,8 +201,9 @@ static int lfa_discover(void)
 	    lfa_drv.conduit != SMCCC_CONDUIT_HVC)
 		return -ENODEV;
 
+	/* Bit 31 is zero in a version; set, it is an error code */
 	ret = lfa_simple_call(LFA_VERSION, 0);
-	if (ret < 0 || LFA_VERSION_MAJOR(ret) != 1)
+	if (ret < 0 || (ret >> 31) || LFA_VERSION_MAJOR(ret) != 1)
 		return -ENODEV;
 	lfa_drv.version = ret;
 
