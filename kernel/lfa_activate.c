@@ -363,12 +363,16 @@ int lfa_cancel(struct lfa_image *img)
  *
  * Every image that is capable, pending and has auto_activate set is
  * activated once per notification. Each activation re-enumerates, so the
- * walk restarts from the head of the new list after each one.
+ * walk restarts from the head of the new list after each one. When none
+ * was activated the inventory is re-read all the same: the platform
+ * notifies because something was staged out of band, and the uevent of
+ * the rescan is how userspace learns that an image now awaits activation.
  */
 void lfa_notify_work(struct work_struct *work)
 {
 	struct lfa_inventory inv;
 	struct lfa_image *img;
+	bool activated = false;
 	unsigned int pass;
 	bool found;
 
@@ -400,7 +404,10 @@ void lfa_notify_work(struct work_struct *work)
 		lfa_img_info(img, "auto-activating on notification\n");
 		lfa_activate_locked(img);
 		kobject_put(&img->kobj);
+		activated = true;
 	}
+	if (!activated)
+		lfa_rescan_after_change();
 out:
 	mutex_unlock(&lfa_drv.act_lock);
 }
