@@ -154,16 +154,16 @@ dev_has_flag() {	# dev_has_flag GUID FLAG (after dev_json)
 	dev_field "$1" Flags | tr ',' '\n' | grep -qx "$2"
 }
 
-# Wait up to SEC seconds for a condition command to succeed.
+# Wait up to SEC seconds (of guest time) for a command to succeed; the
+# command itself may take a second or more under TCG.
 wait_for() {	# wait_for SEC COMMAND...
-	t=$(($1 * 10))
+	end=$(($(cut -d. -f1 /proc/uptime) + $1))
 	shift
-	while [ $t -gt 0 ]; do
+	while :; do
 		"$@" && return 0
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
 		sleep 0.1
-		t=$((t - 1))
 	done
-	return 1
 }
 
 sysfs() {	# sysfs GUID FILE
@@ -180,4 +180,25 @@ chain_done() {
 	fi
 	stop_fwupd
 	tap_done
+}
+
+# start the chain or end the case with one failure
+start_chain_or_bail() {
+	if start_chain "$@"; then
+		ok "fwupd daemon starts in the guest"
+		return 0
+	fi
+	not_ok "fwupd daemon starts in the guest"
+	chain_done
+	exit 1
+}
+
+dev_id() {	# dev_id GUID: fwupd's device ID of the image (after dev_json)
+	dev_field "$1" DeviceId
+}
+
+# distinct CPUs that made the last ACTIVATE round, from the agent's call log
+activate_cpus() {
+	grep 'call=ACTIVATE' "$LFA_EMU/log" | sed 's/.* cpu=\([0-9]*\) .*/\1/' |
+		sort -u | wc -l
 }

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A non-root caller cannot activate: neither through the daemon (this
+# build has no polkit, so only root is trusted) nor through sysfs.
+. /tests/lib.sh
+. /tests/files/chain-lib.sh
+
+start_chain_or_bail
+dev_json
+id=$(dev_id $GUID_RMM)
+if in_root setuidgid nobody "$FWUPD_BIN/fwupdmgr" activate "$id" \
+	--no-unreported-check --no-metadata-check --no-remote-check >/tmp/out 2>&1; then
+	not_ok "nobody cannot activate through fwupd"
+else
+	ok "nobody cannot activate through fwupd"
+fi
+sed 's/^/#   /' /tmp/out | tail -n 2
+check "refused for lack of authorisation" grep -qi "auth" /tmp/out
+if in_root setuidgid nobody sh -c "echo 1 >$LFA/$GUID_RMM/activate" 2>/tmp/out; then
+	not_ok "nobody cannot write activate"
+else
+	ok "nobody cannot write activate"
+fi
+check "sysfs says permission denied" grep -qi "denied" /tmp/out
+check_eq "RMM still runs 0.7" "$(sysfs $GUID_RMM current_version)" "0.7"
+check_eq "RMM still pending" "$(sysfs $GUID_RMM activation_pending)" "1"
+chain_done
