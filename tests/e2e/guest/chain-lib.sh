@@ -24,6 +24,8 @@ in_root() {
 
 chain_mounts() {
 	mount -t tmpfs tmpfs "$R/tmp"
+	mount -t tmpfs tmpfs "$R/run"
+	mkdir -p "$R/run/lock"
 	mount -o rbind /proc "$R/proc"
 	mount -o rbind /sys "$R/sys"
 	mount -o rbind /dev "$R/dev"
