@@ -25,33 +25,16 @@
 #define LFA_POLL_MAX_US		10000
 
 /* Every message names the image and its GUID, as users report them */
-static __printf(2, 3) void lfa_img_err(const struct lfa_image *img,
-				       const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("%s %pUb: %pV", img->name ? img->name : "image", &img->guid,
-	       &vaf);
-	va_end(args);
-}
-
-static __printf(2, 3) void lfa_img_info(const struct lfa_image *img,
-					const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_info("%s %pUb: %pV", img->name ? img->name : "image", &img->guid,
-		&vaf);
-	va_end(args);
-}
+#define lfa_img_log(pr_level, img, fmt, ...)				\
+	do {								\
+		const struct lfa_image *__img = (img);			\
+									\
+		pr_level("%s %pUb: " fmt,				\
+			 __img->name ? __img->name : "image",		\
+			 &__img->guid, ##__VA_ARGS__);			\
+	} while (0)
+#define lfa_img_err(img, fmt, ...) lfa_img_log(pr_err, img, fmt, ##__VA_ARGS__)
+#define lfa_img_info(img, fmt, ...) lfa_img_log(pr_info, img, fmt, ##__VA_ARGS__)
 
 static void lfa_backoff(unsigned long *delay_us)
 {

@@ -249,44 +249,41 @@ static ssize_t auto_activate_store(struct kobject *kobj,
 	return count;
 }
 
-static ssize_t activate_store(struct kobject *kobj, struct kobj_attribute *attr,
-			      const char *buf, size_t count)
+/*
+ * activate and cancel take "1" and run under act_lock. A second writer
+ * must not queue behind a 40 s activation, so it gets -EBUSY; a running
+ * activation cancels by itself when it fails.
+ */
+static ssize_t lfa_image_op_store(struct kobject *kobj, const char *buf,
+				  size_t count,
+				  int (*op)(struct lfa_image *img))
 {
 	int ret;
 
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 
-	/* A second writer must not queue behind a 40 s activation */
 	if (!mutex_trylock(&lfa_drv.act_lock))
 		return -EBUSY;
 	if (lfa_drv.dying)
 		ret = -ENODEV;
 	else
-		ret = lfa_activate_locked(to_image(kobj));
+		ret = op(to_image(kobj));
 	mutex_unlock(&lfa_drv.act_lock);
 
 	return ret ? ret : count;
 }
 
+static ssize_t activate_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	return lfa_image_op_store(kobj, buf, count, lfa_activate_locked);
+}
+
 static ssize_t cancel_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
-	int ret;
-
-	if (!sysfs_streq(buf, "1"))
-		return -EINVAL;
-
-	/* The running activation cancels itself if it fails */
-	if (!mutex_trylock(&lfa_drv.act_lock))
-		return -EBUSY;
-	if (lfa_drv.dying)
-		ret = -ENODEV;
-	else
-		ret = lfa_cancel(to_image(kobj));
-	mutex_unlock(&lfa_drv.act_lock);
-
-	return ret ? ret : count;
+	return lfa_image_op_store(kobj, buf, count, lfa_cancel);
 }
 
 static struct kobj_attribute lfa_attr_name = __ATTR_RO(name);

@@ -520,6 +520,26 @@ fu_lfa_device_activate(FuDevice *device, FuProgress *progress, GError **error)
 	return fu_lfa_device_activate_live(FU_LFA_DEVICE(device), progress, error);
 }
 
+/* the kernel's firmware-upload error names (sysfs-class-firmware) */
+static const struct {
+	const gchar *name;
+	FwupdError code;
+	const gchar *what;
+} fu_lfa_device_upload_errors[] = {
+    {"hw-error", FWUPD_ERROR_WRITE, "the hardware reported an error; see the kernel log"},
+    {"timeout", FWUPD_ERROR_TIMED_OUT, "the platform did not answer in time; retry later"},
+    {"user-abort", FWUPD_ERROR_WRITE, "the upload was cancelled"},
+    {"device-busy", FWUPD_ERROR_BUSY, "another upload is in progress; retry when it has finished"},
+    {"invalid-file-size", FWUPD_ERROR_INVALID_FILE, "the platform rejected the size of the image"},
+    {"read-write-error",
+     FWUPD_ERROR_WRITE,
+     "reading or writing the staging area failed; see the kernel log"},
+    {"flash-wearout", FWUPD_ERROR_WRITE, "the staging storage is wearing out; wait and retry"},
+    {"firmware-invalid",
+     FWUPD_ERROR_INVALID_FILE,
+     "the platform rejected the image as invalid for this component"},
+};
+
 static gboolean
 fu_lfa_device_upload_error(FuLfaDevice *self, const gchar *str, GError **error)
 {
@@ -530,26 +550,12 @@ fu_lfa_device_upload_error(FuLfaDevice *self, const gchar *str, GError **error)
 	FwupdError code = FWUPD_ERROR_WRITE;
 	const gchar *what = "unknown upload error; see the kernel log";
 
-	if (g_strcmp0(code_str, "hw-error") == 0) {
-		what = "the hardware reported an error; see the kernel log";
-	} else if (g_strcmp0(code_str, "timeout") == 0) {
-		code = FWUPD_ERROR_TIMED_OUT;
-		what = "the platform did not answer in time; retry later";
-	} else if (g_strcmp0(code_str, "user-abort") == 0) {
-		what = "the upload was cancelled";
-	} else if (g_strcmp0(code_str, "device-busy") == 0) {
-		code = FWUPD_ERROR_BUSY;
-		what = "another upload is in progress; retry when it has finished";
-	} else if (g_strcmp0(code_str, "invalid-file-size") == 0) {
-		code = FWUPD_ERROR_INVALID_FILE;
-		what = "the platform rejected the size of the image";
-	} else if (g_strcmp0(code_str, "read-write-error") == 0) {
-		what = "reading or writing the staging area failed; see the kernel log";
-	} else if (g_strcmp0(code_str, "flash-wearout") == 0) {
-		what = "the staging storage is wearing out; wait and retry";
-	} else if (g_strcmp0(code_str, "firmware-invalid") == 0) {
-		code = FWUPD_ERROR_INVALID_FILE;
-		what = "the platform rejected the image as invalid for this component";
+	for (guint i = 0; i < G_N_ELEMENTS(fu_lfa_device_upload_errors); i++) {
+		if (g_strcmp0(code_str, fu_lfa_device_upload_errors[i].name) == 0) {
+			code = fu_lfa_device_upload_errors[i].code;
+			what = fu_lfa_device_upload_errors[i].what;
+			break;
+		}
 	}
 	g_set_error(error,
 		    FWUPD_ERROR,

@@ -31,27 +31,6 @@ KERNEL_NAMES = {
     GUID_RMM: "TF-RMM",
 }
 
-DBUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_type="method_return"/>
-    <allow send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="signal"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-  </policy>
-</busconfig>
-"""
-
 FWUPD_CONF = """[fwupd]
 # test cabinets from data/make-cab are not signed
 OnlyTrusted=false
@@ -162,11 +141,16 @@ class Harness:
         with open(os.path.join(self.root, "control"), "w", encoding="utf-8") as f:
             f.write(text)
 
+    def dbus_config(self, sock):
+        path = os.path.join(self.args.srcdir, "tests", "data", "dbus-system.conf.in")
+        with open(path, encoding="utf-8") as f:
+            return f.read().replace("@SOCKET@", sock)
+
     def start(self, policy="immediate"):
         sock = self.bus_socket
         conf = os.path.join(self.tmp, "dbus.conf")
         with open(conf, "w", encoding="utf-8") as f:
-            f.write(DBUS_CONFIG.format(socket=sock))
+            f.write(self.dbus_config(sock))
         etc = os.path.join(self.tmp, "etc")
         os.makedirs(os.path.join(etc, "fwupd"), exist_ok=True)
         with open(os.path.join(etc, "fwupd", "fwupd.conf"), "w", encoding="utf-8") as f:

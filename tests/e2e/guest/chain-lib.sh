@@ -48,34 +48,11 @@ CONF
 }
 
 start_dbus() {
-	cat >"$R/tmp/dbus.conf" <<'CONF'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=/tmp/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_type="method_return"/>
-    <allow send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="signal"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-  </policy>
-</busconfig>
-CONF
+	sed 's|@SOCKET@|/tmp/system_bus_socket|' /tests/files/dbus-system.conf.in \
+		>"$R/tmp/dbus.conf"
 	in_root "$DBUS_DAEMON" --config-file=/tmp/dbus.conf --nofork \
 		--nopidfile >"$R/tmp/dbus.log" 2>&1 &
-	n=0
-	while [ ! -S "$R/tmp/system_bus_socket" ] && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_for 30 test -S "$R/tmp/system_bus_socket"
 }
 
 FWUPD_PID=
