@@ -55,8 +55,10 @@ vm_build_stub() {
 
 # QEMU's own DTB for this machine, plus a reservation for the stub and the
 # scenario text and the arm,lfa notification node
+# vm_build_dtb SMP MEM [nonode]: "nonode" leaves out the arm,lfa node, as
+# on platforms whose firmware describes no LFA notification
 vm_build_dtb() {
-	dtb=$vm/lfa-$1-$2.dtb
+	dtb=$vm/lfa-$1-$2${3:+-$3}.dtb
 	vm_stale "$dtb" "$top/tests/vm/vm-lib.sh" "$top/tests/agent/stub/stub.h" || return 0
 	qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3,dumpdtb=$vm/qemu.dtb" \
 		-cpu max,pauth-impdef=on -smp "$1" -m "$2" -nographic -nic none >/dev/null
@@ -65,7 +67,7 @@ vm_build_dtb() {
 		echo '/dts-v1/;'
 		echo '/memreserve/ 0x40100000 0x00300000;'
 		dtc -q -I dtb -O dts "$vm/qemu.dtb" | sed '/^\/dts-v1\/;/d'
-		cat <<EOF
+		[ -n "${3:-}" ] || cat <<EOF
 / {
 	lfa {
 		compatible = "arm,lfa";
@@ -73,8 +75,8 @@ vm_build_dtb() {
 	};
 };
 EOF
-	} >"$vm/lfa.dts"
-	dtc -q -I dts -O dtb -o "$dtb" "$vm/lfa.dts"
+	} >"$vm/lfa${3:-}.dts"
+	dtc -q -I dts -O dtb -o "$dtb" "$vm/lfa${3:-}.dts"
 }
 
 vm_initramfs_base() {
