@@ -10,4 +10,4 @@ FWUPD_ORIG_SHA256=d1bb9b84031954f0c57a6caed93a21f0a3c1e05fb677a103ec0a79ba28fc3c
 KERNEL_SERIES="6.12 6.1"
 
 # bump to make install-deps re-run apt-get on machines that already ran it
-DEPS_REVISION=1
+DEPS_REVISION=2

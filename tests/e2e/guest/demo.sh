@@ -4,13 +4,15 @@
 . /tests/lib.sh
 . /tests/files/chain-lib.sh
 
+# the transcript is made of TAP comments, so that meson reads the checks;
+# scripts/demo shows it without the "# "
 say() {
-	echo "  $*"
+	echo "#   $*"
 }
 
 step() {
-	echo
-	echo "== $*"
+	echo "#"
+	echo "# == $*"
 }
 
 version_of() {	# version_of GUID: fwupd's view (after dev_json)
@@ -27,7 +29,7 @@ say "$(dmesg | grep -m1 'lfa_fw: LFA' | sed 's/^\[[^]]*\] //')"
 say "$(ls /sys/firmware/lfa | wc -l) firmware images in /sys/firmware/lfa"
 
 step "1. fwupdmgr get-devices"
-fwupdmgr get-devices 2>/dev/null | grep -v '^WARNING\|^See \|^$' | sed 's/^/  /'
+fwupdmgr get-devices 2>/dev/null | grep -v '^WARNING\|^See \|^$' | sed 's/^/#   /'
 dev_json
 n=$(grep -c '"Plugin" : "lfa"' /tmp/devices.json)
 check_eq "fwupd lists every image the kernel lists" "$n" "$(ls $LFA | wc -l)"
@@ -83,7 +85,7 @@ if fwupdmgr install "$cab" --allow-reinstall --allow-older >/tmp/out 2>&1; then
 else
 	not_ok "fwupdmgr install $(basename $cab)"
 fi
-grep -v '…\|^WARNING\|^See \|^$' /tmp/out | sed 's/^/  | /' | tail -n 4
+grep -v '…\|^WARNING\|^See \|^$' /tmp/out | sed 's/^/#   | /' | tail -n 4
 dev_json
 say "after:  BL31 $(version_of $GUID_BL31), kernel $(sysfs $GUID_BL31 current_version), pending $(sysfs $GUID_BL31 activation_pending)"
 if [ -n "$want" ]; then
@@ -99,7 +101,7 @@ if fwupdmgr install /tmp/bl31-corrupt.cab --allow-reinstall --allow-older >/tmp/
 else
 	ok "the corrupt cabinet is refused"
 fi
-grep -v '…\|^WARNING\|^See \|^$' /tmp/out | sed 's/^/  | /' | tail -n 3
+grep -v '…\|^WARNING\|^See \|^$' /tmp/out | sed 's/^/#   | /' | tail -n 3
 say "after: BL31 $(sysfs $GUID_BL31 current_version), pending $(sysfs $GUID_BL31 activation_pending), CANCEL sent: $(grep -c 'call=CANCEL' $LFA_EMU/log)x"
 check_eq "the old version still runs" "$(sysfs $GUID_BL31 current_version)" "$before"
 check_eq "nothing half done: no update left staged" "$(sysfs $GUID_BL31 activation_pending)" "0"
@@ -111,8 +113,8 @@ if [ "$LFA_VM_INTERACTIVE" = 1 ]; then
 		printf '#!/bin/sh\n. /tests/files/chain-lib.sh\n%s "$@"\n' "$t" >/bin/$t
 		chmod +x /bin/$t
 	done
-	echo
-	echo "fwupdmgr and fwupdtool are on PATH; the agent's debugfs is $LFA_EMU"
+	echo "#"
+	echo "# fwupdmgr and fwupdtool are on PATH; the agent's debugfs is $LFA_EMU"
 	tap_done
 	exit
 fi
