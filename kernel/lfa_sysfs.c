@@ -213,9 +213,8 @@ static ssize_t force_cpu_rendezvous_show(struct kobject *kobj,
 			  READ_ONCE(to_image(kobj)->force_rendezvous));
 }
 
-static ssize_t force_cpu_rendezvous_store(struct kobject *kobj,
-					  struct kobj_attribute *attr,
-					  const char *buf, size_t count)
+/* The user settings are lone bools, read without a lock (see lfa_image) */
+static ssize_t lfa_setting_store(bool *setting, const char *buf, size_t count)
 {
 	bool val;
 	int ret;
@@ -223,9 +222,16 @@ static ssize_t force_cpu_rendezvous_store(struct kobject *kobj,
 	ret = lfa_parse_bool(buf, &val);
 	if (ret)
 		return ret;
-	WRITE_ONCE(to_image(kobj)->force_rendezvous, val);
+	WRITE_ONCE(*setting, val);
 
 	return count;
+}
+
+static ssize_t force_cpu_rendezvous_store(struct kobject *kobj,
+					  struct kobj_attribute *attr,
+					  const char *buf, size_t count)
+{
+	return lfa_setting_store(&to_image(kobj)->force_rendezvous, buf, count);
 }
 
 static ssize_t auto_activate_show(struct kobject *kobj,
@@ -238,15 +244,7 @@ static ssize_t auto_activate_store(struct kobject *kobj,
 				   struct kobj_attribute *attr,
 				   const char *buf, size_t count)
 {
-	bool val;
-	int ret;
-
-	ret = lfa_parse_bool(buf, &val);
-	if (ret)
-		return ret;
-	WRITE_ONCE(to_image(kobj)->auto_activate, val);
-
-	return count;
+	return lfa_setting_store(&to_image(kobj)->auto_activate, buf, count);
 }
 
 /*

@@ -270,22 +270,35 @@ fu_lfa_device_sync(FuLfaDevice *self)
 	}
 }
 
+/* the image's sysfs directory, set as the physical ID before probe; probe
+ * takes the GUID from its name, so @need_guid asks for a probed device */
+static const gchar *
+fu_lfa_device_get_dir(FuLfaDevice *self, gboolean need_guid, GError **error)
+{
+	const gchar *dir = fu_device_get_physical_id(FU_DEVICE(self));
+
+	if (dir == NULL || (need_guid && self->guid == NULL)) {
+		g_set_error_literal(error,
+				    FWUPD_ERROR,
+				    FWUPD_ERROR_NOT_SUPPORTED,
+				    "no LFA image directory");
+		return NULL;
+	}
+	return dir;
+}
+
 gboolean
 fu_lfa_device_refresh(FuLfaDevice *self, GError **error)
 {
-	const gchar *dir = fu_device_get_physical_id(FU_DEVICE(self));
+	const gchar *dir;
 	FuLfaDeviceInventory inv = {0};
 	g_autofree gchar *upload_dir = NULL;
 
 	g_return_val_if_fail(FU_IS_LFA_DEVICE(self), FALSE);
 
-	if (dir == NULL || self->guid == NULL) {
-		g_set_error_literal(error,
-				    FWUPD_ERROR,
-				    FWUPD_ERROR_NOT_SUPPORTED,
-				    "no LFA image directory");
+	dir = fu_lfa_device_get_dir(self, TRUE, error);
+	if (dir == NULL)
 		return FALSE;
-	}
 	if (!fu_lfa_device_read_inventory(dir, &inv, error)) {
 		fu_lfa_device_inventory_clear(&inv);
 		return FALSE;
@@ -307,16 +320,11 @@ fu_lfa_device_probe(FuDevice *device, GError **error)
 {
 	FuLfaDevice *self = FU_LFA_DEVICE(device);
 	FuContext *ctx = fu_device_get_context(device);
-	const gchar *dir = fu_device_get_physical_id(device);
+	const gchar *dir = fu_lfa_device_get_dir(self, FALSE, error);
 	g_autofree gchar *guid = NULL;
 
-	if (dir == NULL) {
-		g_set_error_literal(error,
-				    FWUPD_ERROR,
-				    FWUPD_ERROR_NOT_SUPPORTED,
-				    "no LFA image directory");
+	if (dir == NULL)
 		return FALSE;
-	}
 	guid = g_path_get_basename(dir);
 	if (!fu_lfa_sysfs_guid_is_valid(guid)) {
 		g_set_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA, "%s is not a GUID", guid);
@@ -455,7 +463,7 @@ fu_lfa_device_activate_error(FuLfaDevice *self, gint errsv, GError **error)
 static gboolean
 fu_lfa_device_activate_live(FuLfaDevice *self, FuProgress *progress, GError **error)
 {
-	const gchar *dir = fu_device_get_physical_id(FU_DEVICE(self));
+	const gchar *dir = fu_lfa_device_get_dir(self, TRUE, error);
 	guint64 version_expected = self->inv.pending_version;
 	gint errsv;
 
@@ -463,13 +471,8 @@ fu_lfa_device_activate_live(FuLfaDevice *self, FuProgress *progress, GError **er
 	fu_progress_add_step(progress, FWUPD_STATUS_DEVICE_BUSY, 95, "activate");
 	fu_progress_add_step(progress, FWUPD_STATUS_DEVICE_VERIFY, 5, "reload");
 
-	if (dir == NULL || self->guid == NULL) {
-		g_set_error_literal(error,
-				    FWUPD_ERROR,
-				    FWUPD_ERROR_NOT_SUPPORTED,
-				    "no LFA image directory");
+	if (dir == NULL)
 		return FALSE;
-	}
 
 	/* the kernel primes and activates inside this write and reports through errno */
 	errsv = fu_lfa_sysfs_write(dir, "activate", "1");

@@ -44,27 +44,6 @@ raw_write(int fd, const void *buf, size_t count)
 	return syscall(SYS_write, fd, buf, count);
 }
 
-static int
-file_get(const char *dir, const char *attr, char *buf, size_t bufsz)
-{
-	char fn[PATH_MAX];
-	ssize_t rc;
-	int fd;
-
-	snprintf(fn, sizeof(fn), "%s/%s", dir, attr);
-	fd = open(fn, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	rc = read(fd, buf, bufsz - 1);
-	close(fd);
-	if (rc < 0)
-		return -1;
-	buf[rc] = '\0';
-	while (rc > 0 && buf[rc - 1] == '\n')
-		buf[--rc] = '\0';
-	return (int)rc;
-}
-
 static ssize_t
 file_get_raw(const char *dir, const char *attr, uint8_t *buf, size_t bufsz)
 {
@@ -79,6 +58,20 @@ file_get_raw(const char *dir, const char *attr, uint8_t *buf, size_t bufsz)
 	rc = read(fd, buf, bufsz);
 	close(fd);
 	return rc;
+}
+
+/* a sysfs-style value: NUL-terminated, without its trailing newlines */
+static int
+file_get(const char *dir, const char *attr, char *buf, size_t bufsz)
+{
+	ssize_t rc = file_get_raw(dir, attr, (uint8_t *)buf, bufsz - 1);
+
+	if (rc < 0)
+		return -1;
+	buf[rc] = '\0';
+	while (rc > 0 && buf[rc - 1] == '\n')
+		buf[--rc] = '\0';
+	return (int)rc;
 }
 
 static void
