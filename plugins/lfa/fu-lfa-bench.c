@@ -1,0 +1,184 @@
+/*
+ * Copyright 2026 The fwupd-lfa authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * How long the plugin takes to coldplug an inventory and to rescan it when the
+ * kernel announces a change: a newly pending image must show NEEDS_ACTIVATION
+ * within one second of the uevent.  Prints one line of figures per inventory
+ * size; run with `meson test --benchmark lfa-bench`.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "fu-context-private.h"
+#include "fu-lfa-device.h"
+#include "fu-lfa-plugin.h"
+#include "fu-plugin-private.h"
+#include "fu-udev-device-private.h"
+
+#define FU_LFA_BENCH_ROUNDS 20
+
+static void
+fu_lfa_bench_set(const gchar *dir, const gchar *attr, const gchar *value)
+{
+	g_autofree gchar *fn = g_build_filename(dir, attr, NULL);
+	g_autofree gchar *str = g_strdup_printf("%s\n", value);
+	g_autoptr(GError) error = NULL;
+
+	if (!g_file_set_contents(fn, str, -1, &error))
+		g_error("%s", error->message);
+}
+
+static gchar *
+fu_lfa_bench_guid(guint idx)
+{
+	return g_strdup_printf("%08x-0000-4000-8000-%012x", idx, idx);
+}
+
+static void
+fu_lfa_bench_image(const gchar *root, guint idx)
+{
+	g_autofree gchar *guid = fu_lfa_bench_guid(idx);
+	g_autofree gchar *dir = g_build_filename(root, "firmware", "lfa", guid, NULL);
+	struct {
+		const gchar *attr;
+		const gchar *value;
+	} files[] = {
+	    {"name", "bench"},
+	    {"current_version", "1.0"},
+	    {"pending_version", "N/A"},
+	    {"activation_capable", "1"},
+	    {"activation_pending", "0"},
+	    {"may_reset_cpu", "0"},
+	    {"cpu_rendezvous", "1"},
+	    {"force_cpu_rendezvous", "1"},
+	    {"auto_activate", "0"},
+	    {"activate", ""},
+	    {"cancel", ""},
+	};
+
+	if (g_mkdir_with_parents(dir, 0755) != 0)
+		g_error("cannot create %s", dir);
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++)
+		fu_lfa_bench_set(dir, files[i].attr, files[i].value);
+}
+
+/* the kernel driver's platform device, bound, as the plugin checks it */
+static FuUdevDevice *
+fu_lfa_bench_platform_device(FuContext *ctx, const gchar *root)
+{
+	g_autofree gchar *sysfs_path =
+	    g_build_filename(root, "devices", "platform", "arm-lfa", NULL);
+	g_autofree gchar *driver_dir =
+	    g_build_filename(root, "bus", "platform", "drivers", "arm-lfa", NULL);
+	g_autofree gchar *driver_link = g_build_filename(sysfs_path, "driver", NULL);
+	FuUdevDevice *udev_device;
+
+	if (g_mkdir_with_parents(sysfs_path, 0755) != 0 ||
+	    g_mkdir_with_parents(driver_dir, 0755) != 0 ||
+	    symlink("../../../bus/platform/drivers/arm-lfa", driver_link) != 0)
+		g_error("cannot create the platform device in %s", root);
+	udev_device =
+	    g_object_new(FU_TYPE_UDEV_DEVICE, "context", ctx, "backend-id", sysfs_path, NULL);
+	fu_udev_device_add_property(udev_device, "LFA_INVENTORY", "settled");
+	return udev_device;
+}
+
+static void
+fu_lfa_bench_device_added_cb(FuPlugin *plugin, FuDevice *device, gpointer user_data)
+{
+	GHashTable *devices = (GHashTable *)user_data;
+	g_hash_table_insert(devices,
+			    g_strdup(fu_lfa_device_get_guid(FU_LFA_DEVICE(device))),
+			    g_object_ref(device));
+}
+
+static void
+fu_lfa_bench_run(guint cnt)
+{
+	gdouble coldplug_ms;
+	gdouble rescan_ms = 0.f;
+	gdouble rescan_max_ms = 0.f;
+	g_autofree gchar *root = g_dir_make_tmp("fu-lfa-bench-XXXXXX", NULL);
+	g_autoptr(FuContext) ctx = fu_context_new();
+	g_autoptr(FuPlugin) plugin = NULL;
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(FuUdevDevice) platform = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) devices =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	g_autoptr(GTimer) timer = g_timer_new();
+
+	for (guint i = 0; i < cnt; i++)
+		fu_lfa_bench_image(root, i);
+	platform = fu_lfa_bench_platform_device(ctx, root);
+	(void)g_setenv("FWUPD_SYSFSDIR", root, TRUE);
+
+	if (!fu_context_load_quirks(ctx,
+				    FU_QUIRKS_LOAD_FLAG_NO_CACHE | FU_QUIRKS_LOAD_FLAG_NO_VERIFY,
+				    &error))
+		g_error("%s", error->message);
+	plugin = fu_plugin_new_from_gtype(fu_lfa_plugin_get_type(), ctx);
+	g_signal_connect(plugin, "device-added", G_CALLBACK(fu_lfa_bench_device_added_cb), devices);
+	if (!fu_plugin_runner_startup(plugin, progress, &error))
+		g_error("%s", error->message);
+
+	g_timer_start(timer);
+	if (!fu_plugin_runner_coldplug(plugin, progress, &error))
+		g_error("%s", error->message);
+	coldplug_ms = g_timer_elapsed(timer, NULL) * 1000.f;
+	if (g_hash_table_size(devices) != cnt)
+		g_error("coldplug found %u of %u images", g_hash_table_size(devices), cnt);
+
+	/* stage an update on one image, then time the rescan the uevent starts */
+	for (guint r = 0; r < FU_LFA_BENCH_ROUNDS; r++) {
+		g_autofree gchar *guid = fu_lfa_bench_guid(r % cnt);
+		g_autofree gchar *dir = g_build_filename(root, "firmware", "lfa", guid, NULL);
+		FuDevice *device = g_hash_table_lookup(devices, guid);
+		gdouble ms;
+
+		fu_lfa_bench_set(dir, "activation_pending", "1");
+		fu_lfa_bench_set(dir, "pending_version", "1.1");
+		g_timer_start(timer);
+		if (!fu_plugin_runner_backend_device_changed(plugin, FU_DEVICE(platform), &error))
+			g_error("%s", error->message);
+		ms = g_timer_elapsed(timer, NULL) * 1000.f;
+		if (!fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION))
+			g_error("%s is not flagged after the rescan", guid);
+		rescan_ms += ms;
+		rescan_max_ms = MAX(rescan_max_ms, ms);
+
+		/* back to idle, as after an activation */
+		fu_lfa_bench_set(dir, "activation_pending", "0");
+		fu_lfa_bench_set(dir, "pending_version", "N/A");
+		if (!fu_plugin_runner_backend_device_changed(plugin, FU_DEVICE(platform), &error))
+			g_error("%s", error->message);
+	}
+	g_print("images=%-5u coldplug_ms=%-9.2f rescan_ms_mean=%-9.2f rescan_ms_max=%-9.2f"
+		" (target: uevent to needs-activation < 1000 ms)\n",
+		cnt,
+		coldplug_ms,
+		rescan_ms / FU_LFA_BENCH_ROUNDS,
+		rescan_max_ms);
+
+	if (!fu_path_rmtree(root, &error))
+		g_warning("%s", error->message);
+}
+
+int
+main(int argc, char **argv)
+{
+	guint sizes[] = {1, 16, 128, 1024};
+
+	(void)g_setenv("G_DEBUG", "fatal-criticals", FALSE);
+	(void)g_setenv("FWUPD_LOCALSTATEDIR", "/tmp/fwupd-lfa-bench/var", FALSE);
+	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++)
+		fu_lfa_bench_run(sizes[i]);
+	return 0;
+}
