@@ -3,8 +3,8 @@
  * Emulated LFA v1.0 agent: the state machine TF-A's reference agent
  * implements (services/std_svc/lfa), the emulated platform below it
  * (staging, authentication, activation, inventory changes) and fault
- * injection.  Written from the behaviour described in
- * /work/shared/docs/lfa-reference.md; no TF-A code.
+ * injection.  Written from the behaviour of TF-A's service as observed
+ * and documented in tests/agent/README.md; no TF-A code.
  */
 
 #include "lfa-agent.h"
@@ -145,7 +145,9 @@ static void reset_activation(struct lfa_agent *a)
 	a->prime_state = LFA_PRIME_NONE;
 	a->prime_id = LFA_NO_ID;
 	a->prime_left = 0;
+	a->leak_left = 0;
 	a->act_in_progress = false;
+	a->act_cancel_locked = false;
 	a->act_skip = false;
 	a->act_failed = false;
 	a->act_users = 0;
@@ -155,6 +157,7 @@ void lfa_agent_init(struct lfa_agent *a)
 {
 	/* the payload buffers are large and need no clearing */
 	a->present = true;
+	a->tfa = false;
 	a->nimages = 0;
 	mem_zero(a->img, sizeof(a->img));
 	a->count = 0;
@@ -163,11 +166,13 @@ void lfa_agent_init(struct lfa_agent *a)
 	mem_zero(a->calls, sizeof(a->calls));
 	reset_activation(a);
 	a->activate_left = 0;
+	a->rounds = 0;
 	a->act_img = 0;
 	a->online_cpus = 1;
 	mem_zero(&a->pen, sizeof(a->pen));
 	a->cntfrq = 62500000;
 	a->pen_timeout = 5 * a->cntfrq;
+	a->pen_give_ups = 0;
 	a->ram_base = 0;
 	a->ram_size = ~0ull;
 	a->irq_request = false;
@@ -249,6 +254,45 @@ int lfa_agent_find_name(const struct lfa_agent *a, const char *name)
 	return -1;
 }
 
+/**
+ * lfa_tfa_can_answer() - whether TF-A's service can give @code to @fid
+ * @fid: LFA function ID
+ * @code: LFA code, LFA_FAULT_CALL_AGAIN or an undefined negative code
+ *
+ * PRIME passes its lock's BUSY, the platform's load errors, CALL_AGAIN and
+ * whatever a component's prime step returns; ACTIVATE passes what a
+ * component's activator returns for the round, but its lock never answers
+ * BUSY to a rendezvous; CANCEL can only be refused (BUSY).  The other calls
+ * have no failure TF-A could report.
+ *
+ * Return: true if a fault of @code on @fid can happen on TF-A.
+ */
+bool lfa_tfa_can_answer(uint32_t fid, int code)
+{
+	switch (fid) {
+	case LFA_FID_PRIME:
+		return true;
+	case LFA_FID_ACTIVATE:
+		return code != LFA_BUSY;
+	case LFA_FID_CANCEL:
+		return code == LFA_BUSY;
+	default:
+		return false;
+	}
+}
+
+static uint32_t fault_counter(const struct lfa_agent *a, unsigned int call)
+{
+	/* an ACTIVATE fault answers whole rounds, so it counts rounds */
+	if (call == LFA_FID_ACTIVATE - LFA_FID_FIRST)
+		return a->rounds;
+	return a->calls[call];
+}
+
+/*
+ * Returns 0, -1 for a fault no agent could give, LFA_FAULT_NOT_TFA for one
+ * that only a spec-following agent gives while @a answers as TF-A.
+ */
 int lfa_agent_add_fault(struct lfa_agent *a, uint32_t fid, uint32_t nth,
 			int code, int32_t count)
 {
@@ -263,11 +307,13 @@ int lfa_agent_add_fault(struct lfa_agent *a, uint32_t fid, uint32_t nth,
 		return -1;
 	if (a->nfaults >= LFA_AGENT_MAX_FAULTS || count == 0)
 		return -1;
+	if (a->tfa && !lfa_tfa_can_answer(fid, code))
+		return LFA_FAULT_NOT_TFA;
 	f = &a->faults[a->nfaults++];
 	f->call = fid - LFA_FID_FIRST;
 	f->code = code;
 	f->nth = nth ? nth : 1;
-	f->base = a->calls[f->call];
+	f->base = fault_counter(a, f->call);
 	f->left = count;
 	return 0;
 }
@@ -303,7 +349,7 @@ static int fault_take(struct lfa_agent *a, unsigned int call, bool busy)
 			continue;
 		if ((f->code == LFA_BUSY) != busy)
 			continue;
-		if (a->calls[call] - f->base < f->nth)
+		if (fault_counter(a, call) - f->base < f->nth)
 			continue;
 		if (f->left > 0)
 			f->left--;
@@ -395,6 +441,9 @@ static void get_inventory(struct lfa_agent *a, uint64_t x[18])
 	x[1] = get_le(img->guid, 8);
 	x[2] = get_le(img->guid + 8, 8);
 	x[3] = inventory_flags(img);
+	/* TF-A returns x0..x3 only: the versions keep the caller's values */
+	if (a->tfa)
+		return;
 	x[4] = img->cur_ver;
 	x[5] = img->staged ? img->pend_ver : 0;
 }
@@ -423,6 +472,22 @@ static int platform_load(struct lfa_agent *a, struct lfa_image *img,
 		a->prime_left--;
 		*again = true;
 	}
+	return LFA_SUCCESS;
+}
+
+/*
+ * The component's own prime step, after a load that needs no more calls.
+ * Asking to be called again is CALL_AGAIN by the specification; TF-A maps
+ * only the load's -EAGAIN and passes this one through raw.
+ */
+static int component_prime(struct lfa_agent *a, bool *again)
+{
+	if (!a->leak_left)
+		return LFA_SUCCESS;
+	a->leak_left--;
+	if (a->tfa)
+		return LFA_TFA_RAW_EAGAIN;
+	*again = true;
 	return LFA_SUCCESS;
 }
 
@@ -457,6 +522,7 @@ static void prime(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		a->prime_id = (int32_t)id;
 		a->prime_state = LFA_PRIME_STARTED;
 		a->prime_left = img->prime_steps;
+		a->leak_left = img->prime_leak;
 		break;
 	case LFA_PRIME_STARTED:
 		if (a->prime_id != (int32_t)id) {
@@ -472,6 +538,8 @@ static void prime(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		break;
 	}
 	ret = platform_load(a, img, &again);
+	if (ret == LFA_SUCCESS && !again)
+		ret = component_prime(a, &again);
 	if (ret != LFA_SUCCESS) {
 		/* TF-A leaves the prime started: the caller must CANCEL */
 		x[0] = (uint64_t)(int64_t)ret;
@@ -561,11 +629,50 @@ static int platform_activate(struct lfa_agent *a, uint64_t ep, bool *again,
 	discard_staged(img);
 	img->pending_flag = false;
 	*reset = img->may_reset_cpu;
-	/* as TF-A's activators do once the new image runs */
-	a->prime_state = LFA_PRIME_NONE;
-	a->prime_id = LFA_NO_ID;
 	apply_effects(a, a->act_img);
 	return LFA_SUCCESS;
+}
+
+/*
+ * A round that did not ask to be called again is over.  The specification
+ * ends the prime with a successful activation and keeps it for a retry
+ * after a failure; TF-A leaves that to the component's activator, and the
+ * usual one (RMM's) resets it whatever the result.
+ */
+static void round_over(struct lfa_agent *a, int ret)
+{
+	const struct lfa_image *img = &a->img[a->act_img];
+	bool reset;
+
+	if (a->tfa)
+		reset = !img->keeps_prime;
+	else
+		reset = ret == LFA_SUCCESS;
+	if (reset) {
+		a->prime_state = LFA_PRIME_NONE;
+		a->prime_id = LFA_NO_ID;
+	}
+}
+
+/*
+ * The CPU performing a round (the last to arrive, or the only one when the
+ * rendezvous is skipped).  An injected BUSY answers the whole round without
+ * progress, as a spec-following platform that cannot start now would.
+ */
+static int perform_round(struct lfa_agent *a, uint64_t ep, bool *again,
+			 bool *reset)
+{
+	int ret;
+
+	a->rounds++;
+	*again = false;
+	*reset = false;
+	if (fault_take(a, LFA_FID_ACTIVATE - LFA_FID_FIRST, true) == LFA_BUSY)
+		return LFA_BUSY;
+	ret = platform_activate(a, ep, again, reset);
+	if (!*again)
+		round_over(a, ret);
+	return ret;
 }
 
 /* Bookkeeping of a CPU leaving ACTIVATE with @ret. */
@@ -580,6 +687,7 @@ static void activate_finish(struct lfa_agent *a, int ret, bool again)
 	if (a->act_users == 0) {
 		a->act_in_progress = false;
 		a->act_skip = false;
+		a->act_cancel_locked = false;
 		if (!a->act_failed)
 			a->img[a->act_img].pending_flag = false;
 	}
@@ -600,6 +708,7 @@ static int activate_prepare(struct lfa_agent *a, uint32_t id, bool skip)
 	if (first) {
 		a->act_failed = false;
 		a->act_skip = false;
+		a->act_cancel_locked = false;
 	}
 	if (skip) {
 		if (!img->rdv_optional)
@@ -615,6 +724,8 @@ static int activate_prepare(struct lfa_agent *a, uint32_t id, bool skip)
 		a->activate_left = img->activate_steps;
 	}
 	a->act_users++;
+	if (a->act_users >= a->online_cpus)
+		a->act_cancel_locked = true;
 	return LFA_SUCCESS;
 }
 
@@ -646,9 +757,9 @@ static enum lfa_disp activate(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 	uint32_t cpus;
 	int ret;
 
-	if ((skip && ctx->contended) || (!skip && a->act_skip) ||
-	    fault_take(a, LFA_FID_ACTIVATE - LFA_FID_FIRST, true) == LFA_BUSY) {
-		set_result(x, LFA_BUSY, 0);
+	/* TF-A's lock: SMC_RET1, so x1 keeps the caller's value */
+	if ((skip && ctx->contended) || (!skip && a->act_skip)) {
+		x[0] = (uint64_t)(int64_t)LFA_BUSY;
 		return LFA_DISP_DONE;
 	}
 	ret = activate_prepare(a, (uint32_t)x[1], skip);
@@ -657,7 +768,7 @@ static enum lfa_disp activate(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		return LFA_DISP_DONE;
 	}
 	if (a->act_skip) {
-		ret = platform_activate(a, x[3], &again, &reset);
+		ret = perform_round(a, x[3], &again, &reset);
 		activate_finish(a, ret, again);
 		set_result(x, ret, again ? LFA_CALL_AGAIN_BIT : 0);
 		if (ret == LFA_SUCCESS && reset) {
@@ -684,7 +795,7 @@ static enum lfa_disp activate(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 			a->pen.cpu_args[ctx->cpu][i] = x[i + 1];
 		return LFA_DISP_WAIT;
 	}
-	ret = platform_activate(a, x[3], &again, &reset);
+	ret = perform_round(a, x[3], &again, &reset);
 	pen_release(a, ret, again, reset, &x[1]);
 	activate_finish(a, ret, again);
 	set_result(x, ret, again ? LFA_CALL_AGAIN_BIT : 0);
@@ -718,9 +829,12 @@ enum lfa_disp lfa_agent_pen_poll(struct lfa_agent *a,
 			return LFA_DISP_WAIT;
 		/*
 		 * Not every online CPU came: TF-A would hold them forever; the
-		 * emulator fails the round so that a broken caller is visible.
+		 * emulator fails the round so that a broken caller is visible
+		 * (with agent tf-a only after a long safety net, reported).
 		 */
+		a->pen_give_ups++;
 		pen_release(a, LFA_ACTIVATION_FAILED, false, false, NULL);
+		round_over(a, LFA_ACTIVATION_FAILED);
 	}
 	a->pen.cpu_round[ctx->cpu] = 0;
 	activate_finish(a, (int)a->pen.ret, a->pen.ret1 & LFA_CALL_AGAIN_BIT);
@@ -735,11 +849,17 @@ enum lfa_disp lfa_agent_pen_poll(struct lfa_agent *a,
 	return LFA_DISP_DONE;
 }
 
-static void cancel(struct lfa_agent *a, uint64_t x[18])
+static void cancel(struct lfa_agent *a, const struct lfa_call_ctx *ctx,
+		   uint64_t x[18])
 {
 	uint32_t id = (uint32_t)x[1];
 	int code;
 
+	/* TF-A only tries its lock for CANCEL */
+	if (a->tfa && ctx->contended) {
+		x[0] = (uint64_t)(int64_t)LFA_BUSY;
+		return;
+	}
 	if (a->count == 0) {
 		x[0] = (uint64_t)(int64_t)LFA_WRONG_STATE;
 		return;
@@ -753,10 +873,15 @@ static void cancel(struct lfa_agent *a, uint64_t x[18])
 		code = fault_take(a, LFA_FID_CANCEL - LFA_FID_FIRST, true);
 	/*
 	 * CPUs still inside an ACTIVATE round cannot be taken back; between
-	 * CALL_AGAIN rounds the platform can still abandon the activation.
+	 * CALL_AGAIN rounds a platform can still abandon the activation, but
+	 * TF-A refuses once every CPU entered it, until a round completes.
 	 */
-	if (code == LFA_SUCCESS && a->act_users)
-		code = LFA_BUSY;
+	if (code == LFA_SUCCESS) {
+		if (a->tfa ? a->act_in_progress &&
+			     (a->act_cancel_locked || a->act_skip) :
+			     a->act_users != 0)
+			code = LFA_BUSY;
+	}
 	if (code != LFA_SUCCESS) {
 		x[0] = (uint64_t)(int64_t)code;
 		return;
@@ -835,7 +960,7 @@ enum lfa_disp lfa_agent_smc(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 			disp = activate(a, ctx, x);
 			break;
 		case LFA_FID_CANCEL:
-			cancel(a, x);
+			cancel(a, ctx, x);
 			break;
 		default:
 			simple_call(a, fid, x);

@@ -47,6 +47,14 @@
  * CALL_AGAIN instead of making progress.
  */
 #define LFA_FAULT_CALL_AGAIN		1
+/*
+ * Not an LFA code either: TF-A passes a component's own prime step's
+ * -EAGAIN through unmapped, so the caller sees Linux's -EAGAIN value.
+ */
+#define LFA_TFA_RAW_EAGAIN		(-35)
+
+/* agent tf-a: how long the holding pen waits before the harness's safety net */
+#define LFA_TFA_PEN_SAFETY_S		120
 
 /* x1 of PRIME/ACTIVATE results, x2 of ACTIVATE arguments */
 #define LFA_CALL_AGAIN_BIT		1u
@@ -128,6 +136,10 @@ struct lfa_call_ctx {
  * @bmc_ver: version the out-of-band (BMC) path stages, 0 if none
  * @payload_len: length of the staged payload
  * @payload_crc: CRC-32 the staged header claims
+ * @prime_leak: PRIME calls on which the component's own prime step asks to
+ *	be called again (TF-A leaks that as LFA_TFA_RAW_EAGAIN)
+ * @keeps_prime: agent tf-a only: the component's activator leaves the prime
+ *	state set after a round completes (TF-A's BL31 activator does)
  */
 struct lfa_image {
 	char name[LFA_AGENT_NAME_LEN];
@@ -148,18 +160,22 @@ struct lfa_image {
 	uint64_t bmc_ver;
 	uint32_t payload_len;
 	uint32_t payload_crc;
+	uint32_t prime_leak;
+	bool keeps_prime;
 };
 
 /**
  * struct lfa_fault - an injected fault
  * @call: index of the LFA call (fid - LFA_FID_FIRST)
  * @code: LFA return code to give, or LFA_FAULT_CALL_AGAIN
- * @nth: armed from the nth call (1-based) after installation
- * @base: call counter at installation
+ * @nth: armed from the nth call (1-based) after installation; for ACTIVATE
+ *	the nth round (a rendezvous round counts once, whatever its CPUs)
+ * @base: call (or round) counter at installation
  * @left: times it still fires; < 0 means forever
  *
  * PRIME and ACTIVATE faults fire where the platform would fail (after the
- * agent's own checks), so the state machine moves as TF-A's does; BUSY and
+ * agent's own checks), so the state machine moves as TF-A's does; an
+ * ACTIVATE fault answers every CPU of its round alike.  BUSY on PRIME and
  * faults on the other calls fire on entry.
  */
 struct lfa_fault {
@@ -243,6 +259,9 @@ struct lfa_pen {
 /**
  * struct lfa_agent - the whole emulated agent and platform
  * @present: an LFA service exists (else every LFA call is NOT_SUPPORTED)
+ * @tfa: answer as TF-A's LFA service does (scenario `agent tf-a`), not as
+ *	the specification reads (`agent lfa`); tests/agent/README.md lists
+ *	every difference
  * @nimages: images defined by the scenario, listed or not
  * @img: the images
  * @payload: staged payload of each image
@@ -256,15 +275,21 @@ struct lfa_pen {
  * @prime_state: PRIME state machine
  * @prime_id: sequence id being primed/activated, or -1
  * @prime_left: CALL_AGAIN answers the current PRIME still gives
+ * @leak_left: answers of the current PRIME whose component step asks again
  * @activate_left: CALL_AGAIN rounds the current activation still gives
  * @act_in_progress: some CPU entered ACTIVATE and the activation is not over
  * @act_skip: the current activation skips the rendezvous
  * @act_failed: a CPU of the current activation got an error
  * @act_users: CPUs inside the current ACTIVATE round
+ * @act_cancel_locked: every online CPU entered the activation: TF-A then
+ *	refuses CANCEL until a round completes
+ * @rounds: ACTIVATE rounds performed, for faults on ACTIVATE
  * @act_img: image index of the current activation
  * @online_cpus: CPUs expected in the holding pen
  * @pen: the holding pen
  * @pen_timeout: counter ticks after which an unfilled round fails
+ * @pen_give_ups: rounds failed because the pen never filled; with @tfa each
+ *	one is a hang on real TF-A, which the stub reports loudly
  * @ram_base: start of normal-world RAM (staging buffers, reset entry points)
  * @ram_size: size of normal-world RAM
  * @cntfrq: generic counter frequency, for logs
@@ -275,6 +300,7 @@ struct lfa_pen {
  */
 struct lfa_agent {
 	bool present;
+	bool tfa;
 	uint32_t nimages;
 	struct lfa_image img[LFA_AGENT_MAX_IMAGES];
 	uint8_t payload[LFA_AGENT_MAX_IMAGES][LFA_IMG_MAX_PAYLOAD];
@@ -288,15 +314,19 @@ struct lfa_agent {
 	enum lfa_prime_state prime_state;
 	int32_t prime_id;
 	uint32_t prime_left;
+	uint32_t leak_left;
 	uint32_t activate_left;
 	bool act_in_progress;
 	bool act_skip;
 	bool act_failed;
 	uint32_t act_users;
+	bool act_cancel_locked;
+	uint32_t rounds;
 	uint8_t act_img;
 	uint32_t online_cpus;
 	struct lfa_pen pen;
 	uint64_t pen_timeout;
+	uint32_t pen_give_ups;
 	uint64_t ram_base;
 	uint64_t ram_size;
 	uint64_t cntfrq;
@@ -312,8 +342,10 @@ int lfa_agent_add_image(struct lfa_agent *a, const char *name,
 void lfa_agent_relist(struct lfa_agent *a);
 int lfa_agent_find_guid(const struct lfa_agent *a, const uint8_t guid[16]);
 int lfa_agent_find_name(const struct lfa_agent *a, const char *name);
+#define LFA_FAULT_NOT_TFA	(-2)
 int lfa_agent_add_fault(struct lfa_agent *a, uint32_t fid, uint32_t nth,
 			int code, int32_t count);
+bool lfa_tfa_can_answer(uint32_t fid, int code);
 void lfa_agent_clear_faults(struct lfa_agent *a);
 int lfa_agent_add_effect(struct lfa_agent *a, const struct lfa_effect *e);
 

@@ -165,9 +165,9 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 		      struct lexer *lx, const struct tok *t, struct tok *arg)
 {
 	bool has_arg = tok_is(t, "pending") || tok_is(t, "bmc") ||
-		       tok_is(t, "prime-steps") || tok_is(t, "activate-steps");
+		       tok_is(t, "prime-steps") || tok_is(t, "activate-steps") ||
+		       tok_is(t, "prime-leak");
 
-	(void)a;
 	if (has_arg && !next_tok(lx, arg))
 		return -1;
 	if (tok_is(t, "pending")) {
@@ -181,6 +181,10 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 		return parse_u32(arg, &img->prime_steps);
 	} else if (tok_is(t, "activate-steps")) {
 		return parse_u32(arg, &img->activate_steps);
+	} else if (tok_is(t, "prime-leak")) {
+		return parse_u32(arg, &img->prime_leak);
+	} else if (tok_is(t, "keeps-prime")) {
+		img->keeps_prime = true;
 	} else if (tok_is(t, "stageable")) {
 		img->stageable = true;
 	} else if (tok_is(t, "nocap")) {
@@ -190,6 +194,9 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 	} else if (tok_is(t, "rdv-optional")) {
 		img->rdv_optional = true;
 	} else if (tok_is(t, "hidden")) {
+		/* TF-A's component table is fixed at boot */
+		if (a->tfa)
+			return -2;
 		img->listed = false;
 	} else if (tok_is(t, "corrupt")) {
 		img->corrupt = true;
@@ -238,7 +245,15 @@ static int line_image(struct lfa_agent *a, struct lexer *lx, char *err,
 		return -1;
 	}
 	while (next_tok(lx, &t)) {
-		if (image_attr(a, &a->img[idx], lx, &t, &arg)) {
+		int ret = image_attr(a, &a->img[idx], lx, &t, &arg);
+
+		if (ret == -2) {
+			err_set(err, errlen,
+				"image: spec-only, TF-A lists every component from boot",
+				&t);
+			return -1;
+		}
+		if (ret) {
 			err_set(err, errlen, "image: bad attribute", &t);
 			return -1;
 		}
@@ -258,6 +273,12 @@ static int line_after(struct lfa_agent *a, struct lexer *lx, char *err,
 	struct tok trig, kind, t;
 	int idx;
 
+	if (a->tfa) {
+		err_set(err, errlen,
+			"after: spec-only, TF-A's inventory never changes after boot",
+			NULL);
+		return -1;
+	}
 	if (!next_tok(lx, &trig) || !next_tok(lx, &kind)) {
 		err_set(err, errlen, "after: need <image> vanish|appear|order ...", NULL);
 		return -1;
@@ -332,10 +353,59 @@ static int line_fault(struct lfa_agent *a, struct lexer *lx, char *err,
 			left = (int32_t)v;
 		}
 	}
-	if (lfa_agent_add_fault(a, fid, n, c, left)) {
+	switch (lfa_agent_add_fault(a, fid, n, c, left)) {
+	case 0:
+		return 0;
+	case LFA_FAULT_NOT_TFA:
+		err_set(err, errlen, "fault: spec-only, TF-A never gives this code here",
+			&code);
+		return -1;
+	default:
 		err_set(err, errlen, "fault: not injectable or too many faults", &code);
 		return -1;
 	}
+}
+
+/*
+ * `agent lfa|tf-a|none`.  The mode decides what the other lines may say,
+ * so it comes first; the harness prepends `agent tf-a` to pick TF-A's
+ * answers for a scenario written for both.
+ */
+static int line_agent(struct lfa_agent *a, struct lexer *lx, char *err,
+		      size_t errlen)
+{
+	struct tok arg;
+	bool tfa;
+
+	if (!next_tok(lx, &arg)) {
+		err_set(err, errlen, "agent: need lfa, tf-a or none", NULL);
+		return -1;
+	}
+	if (tok_is(&arg, "none")) {
+		a->present = false;
+		return 0;
+	}
+	if (tok_is(&arg, "lfa")) {
+		tfa = false;
+	} else if (tok_is(&arg, "tf-a")) {
+		tfa = true;
+	} else {
+		err_set(err, errlen, "agent: need lfa, tf-a or none", &arg);
+		return -1;
+	}
+	if (a->nimages || a->nfaults || a->neffects) {
+		err_set(err, errlen, "agent: must come before images and faults", &arg);
+		return -1;
+	}
+	if (a->tfa && !tfa) {
+		err_set(err, errlen, "agent: mode already set to tf-a", &arg);
+		return -1;
+	}
+	if (tfa && !a->tfa) {
+		a->tfa = true;
+		a->pen_timeout = a->cntfrq * LFA_TFA_PEN_SAFETY_S;
+	}
+	a->present = true;
 	return 0;
 }
 
@@ -367,18 +437,8 @@ int lfa_scenario_line(struct lfa_agent *a, const char *line, size_t len,
 		lfa_agent_clear_faults(a);
 		return 0;
 	}
-	if (tok_is(&t, "agent")) {
-		if (next_tok(&lx, &arg) && tok_is(&arg, "none")) {
-			a->present = false;
-			return 0;
-		}
-		if (arg.p && tok_is(&arg, "lfa")) {
-			a->present = true;
-			return 0;
-		}
-		err_set(err, errlen, "agent: need lfa or none", NULL);
-		return -1;
-	}
+	if (tok_is(&t, "agent"))
+		return line_agent(a, &lx, err, errlen);
 	if (tok_is(&t, "ram-mb")) {
 		uint32_t mb;
 
@@ -452,5 +512,8 @@ int lfa_scenario_load(struct lfa_agent *a, const char *text, size_t len,
 		if (pos < len && text[pos] == '\n')
 			pos++;
 	}
+	/* TF-A's service does not initialise without components */
+	if (a->tfa && a->count == 0)
+		a->present = false;
 	return 0;
 }

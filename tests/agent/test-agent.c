@@ -8,131 +8,10 @@
  */
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "lfa-agent.h"
-
-static struct lfa_agent ag;
-static uint64_t now = 1000;
-static unsigned int n_tests, n_failed;
-static const char *cur_test = "";
-
-#define SENTINEL(i)	(0x5a5a000000000000ull | (uint64_t)(i))
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_tests++;
-	printf("%s %u - %s: ", ok ? "ok" : "not ok", n_tests, cur_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		n_failed++;
-}
-
-#define CHECK_EQ(a, b, what) do { \
-	long long _a = (long long)(a), _b = (long long)(b); \
-	check(_a == _b, "%s: got %lld (0x%llx), want %lld (0x%llx)", what, \
-	      _a, (unsigned long long)_a, _b, (unsigned long long)_b); \
-} while (0)
-
-struct res {
-	enum lfa_disp disp;
-	uint64_t x[18];
-	struct lfa_call_ctx ctx;
-};
-
-static struct res smc_ex(unsigned int cpu, bool contended, uint64_t fid,
-			 uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4)
-{
-	struct res r = { 0 };
-	unsigned int i;
-
-	r.x[0] = fid;
-	r.x[1] = x1;
-	r.x[2] = x2;
-	r.x[3] = x3;
-	r.x[4] = x4;
-	for (i = 5; i < 18; i++)
-		r.x[i] = SENTINEL(i);
-	r.ctx.cpu = cpu;
-	r.ctx.now = now++;
-	r.ctx.contended = contended;
-	r.disp = lfa_agent_smc(&ag, &r.ctx, r.x);
-	/* SMCCC v1.2: x6..x17 are preserved; x4/x5 only by calls not using them */
-	for (i = 6; i < 18; i++) {
-		if (r.x[i] != SENTINEL(i)) {
-			check(0, "x%u clobbered by fid 0x%" PRIx64, i, fid);
-			break;
-		}
-	}
-	if ((uint32_t)fid != LFA_FID_GET_INVENTORY || (int64_t)r.x[0] != 0) {
-		if (r.x[5] != SENTINEL(5))
-			check(0, "x5 clobbered by fid 0x%" PRIx64, fid);
-		if (r.x[4] != x4)
-			check(0, "x4 clobbered by fid 0x%" PRIx64, fid);
-	}
-	return r;
-}
-
-static struct res smc(uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
-		      uint64_t x4)
-{
-	return smc_ex(0, false, fid, x1, x2, x3, x4);
-}
-
-static int64_t ret0(struct res r)
-{
-	return (int64_t)r.x[0];
-}
-
-static struct res poll_cpu(unsigned int cpu)
-{
-	struct res r = { 0 };
-
-	r.ctx.cpu = cpu;
-	r.ctx.now = now++;
-	r.disp = lfa_agent_pen_poll(&ag, &r.ctx, r.x);
-	return r;
-}
-
-static const uint8_t bl31_guid[16] = {
-	0x47, 0xd4, 0x08, 0x6d, 0x4c, 0xfe, 0x98, 0x46,
-	0x9b, 0x95, 0x29, 0x50, 0xcb, 0xbd, 0x5a, 0x00,
-};
-
-#define V(maj, min)	(((uint64_t)(maj) << 32) | (min))
-
-static void load(const char *text)
-{
-	char err[128] = "";
-
-	lfa_agent_init(&ag);
-	if (lfa_scenario_load(&ag, text, strlen(text), err, sizeof(err))) {
-		fprintf(stderr, "scenario error: %s\n", err);
-		check(0, "scenario loads: %s", err);
-	}
-}
-
-/* a 3-image platform used by most tests */
-static const char *basic =
-	"image bl31 47d4086d-4cfe-9846-9b95-2950cbbd5a00 2.12 pending 2.13 stageable\n"
-	"image rmm 6c0762a6-12f2-4b56-92cb-ba8f633606d9 0.7 pending 0.8 rdv-optional\n"
-	"image opaque 11111111-2222-3333-4444-555555555555 1.0 pending 1.1 nocap\n";
-
-static void inventory_all(void)
-{
-	uint32_t i;
-
-	for (i = 0; i < ag.count; i++)
-		smc(LFA_FID_GET_INVENTORY, i, 0, 0, 0);
-}
+#include "test-harness.h"
 
 static void test_discovery(void)
 {
@@ -844,6 +723,27 @@ static void test_scenario_errors(void)
 	CHECK_EQ(ag.faults[1].left, -1, "forever");
 }
 
+/*
+ * The harness runs every scenario in both modes: in tf-a mode it either
+ * loads or is refused for a spec-only feature (then it runs only in lfa).
+ */
+static void check_tfa_file(const char *path, const char *text)
+{
+	static char buf[65536 + 16];
+	char err[128];
+
+	snprintf(buf, sizeof(buf), "agent tf-a\n%s", text);
+	if (load_err(buf, err, sizeof(err)) == 0) {
+		check(ag.tfa || !ag.present, "%s parses as tf-a", path);
+		return;
+	}
+	if (strstr(err, "spec-only"))
+		printf("ok %u - %s: %s # SKIP lfa only: %s\n", ++n_tests,
+		       cur_test, path, err);
+	else
+		check(0, "%s as tf-a: %s", path, err);
+}
+
 static void test_files(int argc, char **argv)
 {
 	static char text[65536];
@@ -861,9 +761,9 @@ static void test_files(int argc, char **argv)
 		}
 		n = fread(text, 1, sizeof(text) - 1, f);
 		fclose(f);
-		lfa_agent_init(&ag);
-		err[0] = '\0';
-		check(lfa_scenario_load(&ag, text, n, err, sizeof(err)) == 0,
+		text[n] = '\0';
+		check_tfa_file(argv[i], text);
+		check(load_err(text, err, sizeof(err)) == 0,
 		      "%s parses %s", argv[i], err);
 		/* every listed image answers GET_INVENTORY consistently */
 		struct res r = smc(LFA_FID_GET_INFO, 0, 0, 0, 0);
@@ -897,6 +797,7 @@ int main(int argc, char **argv)
 	test_staging();
 	test_sip();
 	test_scenario_errors();
+	test_tfa();
 	test_files(argc, argv);
 	printf("1..%u\n", n_tests);
 	return n_failed ? 1 : 0;

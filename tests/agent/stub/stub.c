@@ -3,8 +3,9 @@
  * EL2 firmware stub, platform part: sits below Debian's unmodified arm64
  * kernel under QEMU (-M virt,virtualization=on) and answers the SMCs the
  * kernel makes, as EL3 firmware with an LFA agent would:
- *  - SMCCC_VERSION (v1.2) and SMCCC_ARCH_FEATURES, so that the kernel uses
- *    the SMC conduit and SMCCC v1.2 register passing;
+ *  - SMCCC_VERSION (v1.2, or v1.5 as TF-A reports it with `agent tf-a`)
+ *    and SMCCC_ARCH_FEATURES, so that the kernel uses the SMC conduit and
+ *    SMCCC v1.2 register passing;
  *  - PSCI, forwarded to QEMU's own PSCI, with CPU_ON rewritten so that the
  *    secondary CPUs start in the stub (QEMU starts them at EL2);
  *  - LFA calls and the emulator's SiP calls, through the agent model.
@@ -213,15 +214,30 @@ static void warm_reset(struct trap_frame *f, uint64_t ep, uint64_t ctx)
 	write_sysreg(sctlr_el1, 0x30d00800);
 }
 
+/*
+ * TF-A's holding pen never gives up: on a real server this CPU would stay
+ * in EL3 for good.  The emulator ends the round after a safety net so that
+ * a test fails instead of hanging CI; say so where nobody can miss it.
+ */
+static void report_pen_hang(void)
+{
+	lock(&print_lock);
+	puts_raw("\nlfa-stub: *** HOLDING PEN HANG: not every online CPU entered ACTIVATE within ");
+	put_dec(LFA_TFA_PEN_SAFETY_S);
+	puts_raw(" s; TF-A would hang here forever, failing the round instead ***\n");
+	unlock(&print_lock);
+}
+
 /* Returns true when the CPU was warm-reset: @f then holds the new state. */
 static bool lfa_call(struct trap_frame *f, uint64_t x[18])
 {
 	struct lfa_call_ctx ctx = { .cpu = this_cpu() };
 	uint32_t fid = (uint32_t)x[0];
 	bool skip = fid == LFA_FID_ACTIVATE && (x[2] & LFA_SKIP_RENDEZVOUS_BIT);
-	bool tries = fid == LFA_FID_PRIME || skip;
+	bool tries = fid == LFA_FID_PRIME || fid == LFA_FID_CANCEL || skip;
 	bool serialised = tries || fid == LFA_FID_ACTIVATE;
 	bool have_tfa_lock = false;
+	uint32_t give_ups;
 	enum lfa_disp disp;
 
 	/*
@@ -251,8 +267,12 @@ static bool lfa_call(struct trap_frame *f, uint64_t x[18])
 			__asm__ volatile("yield");
 		lock(&agent_lock);
 		ctx.now = now();
+		give_ups = agent.pen_give_ups;
 		disp = lfa_agent_pen_poll(&agent, &ctx, x);
+		give_ups = agent.tfa && agent.pen_give_ups != give_ups;
 		unlock(&agent_lock);
+		if (give_ups)
+			report_pen_hang();
 	}
 	if (disp != LFA_DISP_RESET)
 		return false;
@@ -327,7 +347,7 @@ static void smc(struct trap_frame *f)
 	x[0] = (uint32_t)x[0];
 	fid = (uint32_t)x[0];
 	if (fid == SMCCC_VERSION) {
-		x[0] = 0x10002;
+		x[0] = agent.tfa ? 0x10005 : 0x10002;
 	} else if (fid == SMCCC_ARCH_FEATURES) {
 		x[0] = ((uint32_t)x[1] == SMCCC_VERSION ||
 			(uint32_t)x[1] == SMCCC_ARCH_FEATURES) ?
