@@ -427,6 +427,23 @@ int lfa_scenario_line(struct lfa_agent *a, const char *line, size_t len,
 
 	if (!next_tok(&lx, &t))
 		return 0;
+	/*
+	 * A line the scenario's author marked as needing a spec-following
+	 * agent: it shapes the inventory in ways TF-A cannot, so agent tf-a
+	 * runs the scenario without it.
+	 */
+	if (tok_is(&t, "spec-only")) {
+		if (a->tfa)
+			return 0;
+		if (!next_tok(&lx, &t)) {
+			err_set(err, errlen, "spec-only: need a line", NULL);
+			return -1;
+		}
+		if (tok_is(&t, "agent") || tok_is(&t, "spec-only")) {
+			err_set(err, errlen, "spec-only: not for this keyword", &t);
+			return -1;
+		}
+	}
 	if (tok_is(&t, "image"))
 		return line_image(a, &lx, err, errlen);
 	if (tok_is(&t, "after"))

@@ -292,6 +292,25 @@ static void test_tfa_refusals(void)
 		check(rc == -1 && strcmp(err, bad[i].msg) == 0,
 		      "\"%s\" -> \"%s\"", bad[i].msg, err);
 	}
+	cur_test = "spec-only-lines";
+	{
+		const char *text =
+			"image a 01234567-89ab-cdef-0123-456789abcd00 1.0 pending 1.1\n"
+			"spec-only image b 01234567-89ab-cdef-0123-456789abcd01 1.0 hidden\n"
+			"spec-only after a appear b\n"
+			"spec-only fault ACTIVATE 1 BUSY\n";
+
+		load(text);
+		CHECK_EQ(ag.nimages, 2, "agent lfa applies spec-only lines");
+		CHECK_EQ(ag.nfaults, 1, "...all of them");
+		load_tfa(text);
+		CHECK_EQ(ag.nimages, 1, "agent tf-a skips them");
+		CHECK_EQ(ag.nfaults, 0, "...all of them");
+		CHECK_EQ(load_err("spec-only\n", err, sizeof(err)), -1, "empty spec-only");
+		CHECK_EQ(load_err("spec-only agent tf-a\n", err, sizeof(err)), -1,
+			 "spec-only agent refused");
+	}
+
 	cur_test = "tfa-scenario-faults";
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		int rc = load_err(good[i], err, sizeof(err));

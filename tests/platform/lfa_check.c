@@ -2,8 +2,8 @@
 /*
  * Driver-independent check of the emulated LFA agent: issues every LFA call
  * directly with arm_smccc_1_2_smc() and reports, as TAP lines in debugfs
- * lfa_check/run, whether each call and each error is answered as TF-A's
- * agent answers it (/work/shared/docs/lfa-reference.md section 2).
+ * lfa_check/run, whether each call and each error is answered as DEN0147
+ * and TF-A's agent answer it (agent lfa; tests/agent/README.md).
  *
  * Reading lfa_check/run runs the checks once; they change the agent's
  * state, so the module expects a freshly booted scenario named by the

@@ -35,6 +35,33 @@ check_eq() {	# check_eq DESCRIPTION GOT WANT
 	fi
 }
 
+# The agent's mode (run-guest --agent): lfa answers as the specification
+# reads, tf-a as TF-A's LFA service does (tests/agent/README.md).
+AGENT_MODE=${LFA_VM_AGENT:-lfa}
+
+skip() {	# skip DESCRIPTION REASON: a check this agent mode cannot make
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
+# check_version DESCRIPTION GOT WANT: TF-A reports no versions
+# (GET_INVENTORY leaves x4/x5 as the caller passed them), so with agent
+# tf-a nothing may show a version the agent never gave.  Today the driver
+# and the plugin still show 0.0: known defects, reported as TODO so that
+# they stay visible and the check starts to pass once they are fixed.
+check_version() {
+	if [ "$AGENT_MODE" = lfa ]; then
+		check_eq "$@"
+		return
+	fi
+	tap_n=$((tap_n + 1))
+	if [ "$2" = 0.0 ]; then
+		echo "not ok $tap_n - $1: shows '$2', which the agent never reported # TODO versions the agent does not report"
+	else
+		echo "ok $tap_n - $1: '$2', no invented version"
+	fi
+}
+
 diag() {
 	echo "# $*"
 }

@@ -3,6 +3,8 @@
 # (tests/agent) and its debugfs (tests/platform/lfa_testplat.ko), with the
 # scenario tests/kernel/kernel.scn.
 LFA_EMU=/sys/kernel/debug/lfa_emu
+# the agent's mode, from run-guest --agent
+AGENT_MODE=${LFA_VM_AGENT:-lfa}
 
 IMG_A=47d4086d-4cfe-9846-9b95-2950cbbd5a00
 A_NAME="TF-A BL31 runtime"
@@ -18,8 +20,10 @@ E_PEND2=5.2
 E_PEND3=5.3
 E_PEND4=5.4
 E_PEND5=5.5
+E_PEND6=5.6
 IMG_F=0f0f0f0f-0000-4000-8000-00000000000f
 IMG_G=0a0a0a0a-0000-4000-8000-00000000000a
+IMG_H=08080808-0000-4000-8000-000000000008
 # a status code LFA does not define, for the EBADMSG case
 AGENT_UNDEFINED_CODE=-42
 
@@ -40,8 +44,11 @@ agent_bmc_stage_e() {
 	echo "$IMG_E ${1:-$E_PEND}" >"$LFA_EMU/bmc_stage"
 }
 
-# F's activation, done directly, makes the agent list F and E first
-agent_renumber() {
-	"$LFA_PROBE" insmod /lib/modules-test/lfa_poke.ko "guid=$IMG_F" >/dev/null
-	rmmod lfa_poke
-}
+# F's activation, done directly, makes the agent list F and E first; TF-A
+# never renumbers (kernel.scn's spec-only lines)
+if [ "$AGENT_MODE" = lfa ]; then
+	agent_renumber() {
+		"$LFA_PROBE" insmod /lib/modules-test/lfa_poke.ko "guid=$IMG_F" >/dev/null
+		rmmod lfa_poke
+	}
+fi

@@ -18,7 +18,14 @@
 #     E  capable, not pending; the out-of-band (BMC) path stages E_PEND
 #        for it and raises the platform's LFA notification
 #     G  (optional) pending but not activation capable
+#     H  (optional) pending; its own prime step asks to be called again
+#        once (agent lfa: CALL_AGAIN; agent tf-a: the raw code -35)
 #   A_NAME          name the driver shows for A
+#   AGENT_MODE      lfa (the specification's answers) or tf-a (TF-A's:
+#                   no versions, CANCEL refused mid-activation, a fixed
+#                   inventory, faults only where TF-A can give them; see
+#                   tests/agent/README.md); where the outcomes differ, the
+#                   tests say what each mode expects
 #   agent_clear     remove injected faults and empty the call log
 #   agent_fault CALL STATUS COUNT
 #                   CALL PRIME|ACTIVATE|CANCEL; STATUS an LFA status name
@@ -32,6 +39,7 @@
 #   agent_renumber  make the agent renumber its images behind the
 #                   driver's back, moving E to another sequence id
 #                   (optional: the test is skipped without it)
+# With AGENT_MODE=tf-a, D never appears and B never vanishes.
 #
 # The agent keeps its state across tests: tests that activate for real run
 # last, in the order of ALL_TESTS. With no TEST, all tests run; the module
@@ -42,6 +50,7 @@ ADAPTER=$1
 shift
 . "$ADAPTER"
 
+MODE=${AGENT_MODE:-lfa}
 P=${LFA_PROBE:?}
 KO=${LFA_KO:?}
 D=/sys/firmware/lfa
@@ -66,6 +75,29 @@ not_ok() {
 	failed=$((failed + 1))
 	echo "not ok $n - $cur_test: $1" | tr '\n' '|' | sed 's/|$//'
 	echo
+}
+
+# A check this agent mode cannot make, and why
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $cur_test: $1 # SKIP $2"
+}
+
+# expect_version WHAT GOT WANT: TF-A reports no versions (GET_INVENTORY
+# leaves x4/x5 as the caller passed them), so with agent tf-a the driver
+# must not show one it made up.  It still shows 0.0 (the kernel issue's
+# item 13): a known defect, reported as TODO until it is fixed.
+expect_version() {
+	if [ "$MODE" = lfa ]; then
+		expect "$1" "$2" "$3"
+		return
+	fi
+	n=$((n + 1))
+	if [ "$2" = 0.0 ]; then
+		echo "not ok $n - $cur_test: $1: shows '$2', which the agent never reported # TODO versions the agent does not report"
+	else
+		echo "ok $n - $cur_test: $1: '$2', no invented version"
+	fi
 }
 
 # expect WHAT GOT WANT
@@ -178,15 +210,15 @@ test_read() {
 	fresh
 	expect "A name" "$(rd "$D/$IMG_A/name")" "$A_NAME"
 	expect "B name" "$(rd "$D/$IMG_B/name")" "$IMG_B"
-	expect "A current" "$(rd "$D/$IMG_A/current_version")" "$A_CUR"
-	expect "A pending_version" "$(rd "$D/$IMG_A/pending_version")" "$A_PEND"
+	expect_version "A current" "$(rd "$D/$IMG_A/current_version")" "$A_CUR"
+	expect_version "A pending_version" "$(rd "$D/$IMG_A/pending_version")" "$A_PEND"
 	expect "A capable" "$(rd "$D/$IMG_A/activation_capable")" 1
 	expect "A pending" "$(rd "$D/$IMG_A/activation_pending")" 1
 	expect "A may_reset" "$(rd "$D/$IMG_A/may_reset_cpu")" 0
 	expect "A rendezvous" "$(rd "$D/$IMG_A/cpu_rendezvous")" 1
 	expect "A force" "$(rd "$D/$IMG_A/force_cpu_rendezvous")" 1
 	expect "A auto" "$(rd "$D/$IMG_A/auto_activate")" 0
-	expect "B current" "$(rd "$D/$IMG_B/current_version")" "$B_CUR"
+	expect_version "B current" "$(rd "$D/$IMG_B/current_version")" "$B_CUR"
 	expect "B pending_version" "$(rd "$D/$IMG_B/pending_version")" N/A
 	expect "B pending" "$(rd "$D/$IMG_B/activation_pending")" 0
 	expect "B rendezvous" "$(rd "$D/$IMG_B/cpu_rendezvous")" 0
@@ -261,7 +293,18 @@ check_failure() {
 	expect_ge "$1 CANCEL sent" "$(agent_calls CANCEL)" 1
 	expect "$1 A still listed" "$([ -d "$D/$IMG_A" ] && echo y)" y
 	expect "$1 A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
-	expect "$1 A version" "$(rd "$D/$IMG_A/current_version")" "$A_CUR"
+	# (with agent tf-a there is no version to compare: test_read says so)
+	if [ "$MODE" = lfa ]; then
+		expect "$1 A version" "$(rd "$D/$IMG_A/current_version")" "$A_CUR"
+	fi
+}
+
+# check_img_failure WHAT GUID GOT WANT: a failed activation of another image
+check_img_failure() {
+	expect "$1 errno" "$3" "$4"
+	expect_ge "$1 CANCEL sent" "$(agent_calls CANCEL)" 1
+	expect "$1 still listed" "$([ -d "$D/$2" ] && echo y)" y
+	expect "$1 still pending" "$(rd "$D/$2/activation_pending")" 1
 }
 
 test_prime_errors() {
@@ -302,6 +345,10 @@ test_cancel_errors() {
 		"$(dmesg | grep -c "$IMG_A: CANCEL after failure: BUSY")" 1
 	# now the cancel file reaches the agent's fault injection
 	for st in $ALL_ERRORS; do
+		if [ "$MODE" = tf-a ] && [ "$st" != BUSY ]; then
+			skip "CANCEL $st" "TF-A's CANCEL only ever refuses with BUSY"
+			continue
+		fi
 		agent_clear
 		agent_fault CANCEL "$st" 1
 		expect "CANCEL $st" "$(wr "$D/$IMG_A/cancel" 1)" \
@@ -321,11 +368,22 @@ test_storms() {
 	echo 1000 >"$M/prime_timeout_ms"
 	echo 1000 >"$M/activate_timeout_ms"
 	for c in "PRIME CALL_AGAIN" "ACTIVATE CALL_AGAIN" "ACTIVATE BUSY"; do
-		agent_clear
 		set -- $c
+		if [ "$MODE" = tf-a ] && [ "$c" = "ACTIVATE BUSY" ]; then
+			skip "$c storm" "TF-A never answers a rendezvous ACTIVATE with BUSY"
+			continue
+		fi
+		agent_clear
 		agent_fault "$1" "$2" forever
+		save_dmesg
 		t0=$(ms)
 		check_failure "$1 $2 storm" "$(wr "$D/$IMG_A/activate" 1)" ETIMEDOUT
+		# between ACTIVATE rounds TF-A refuses the CANCEL and keeps A
+		# primed; a spec-following agent abandons the activation
+		refused=0
+		[ "$MODE" = tf-a ] && [ "$1" = ACTIVATE ] && refused=1
+		expect "$1 $2 storm: CANCEL refused" \
+			"$(dmesg | grep -c "$IMG_A: CANCEL after failure: BUSY")" "$refused"
 		expect_ge "$1 $2 storm lasted (ms)" "$(($(ms) - t0))" 1000
 		# a PRIME poll is one trap; an ACTIVATE round stops every
 		# vCPU, which takes long on a loaded TCG host: ask for less
@@ -349,13 +407,29 @@ test_activate_ok() {
 	expect "no CANCEL" "$(agent_calls CANCEL)" 0
 	expect_ge "PRIME polled" "$(agent_calls PRIME)" 21
 	expect "rendezvous: ACTIVATE on every CPU" "$(agent_calls ACTIVATE)" "$NCPUS"
-	expect "A version" "$(rd "$D/$IMG_A/current_version")" "$A_PEND"
+	expect_version "A version" "$(rd "$D/$IMG_A/current_version")" "$A_PEND"
 	expect "A pending" "$(rd "$D/$IMG_A/activation_pending")" 0
 	expect "A pending_version" "$(rd "$D/$IMG_A/pending_version")" N/A
-	expect "B vanished" "$([ -d "$D/$IMG_B" ] && echo y)" ""
-	expect "D appeared" "$([ -d "$D/$IMG_D" ] && echo y)" y
 	expect "C kept" "$([ -d "$D/$IMG_C" ] && echo y)" y
 	expect "again: nothing pending" "$(wr "$D/$IMG_A/activate" 1)" ENODATA
+	if [ "$MODE" = tf-a ]; then
+		# TF-A's inventory is fixed at boot
+		expect "B kept" "$([ -d "$D/$IMG_B" ] && echo y)" y
+		expect "D never appears" "$([ -d "$D/$IMG_D" ] && echo y)" ""
+		# E allows skipping the rendezvous: with force 0 one CPU
+		# calls ACTIVATE (TF-A gives BUSY only to a lost trylock)
+		agent_bmc_stage_e "$E_PEND6"
+		agent_clear
+		expect "E force 0" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 0)" OK
+		expect "activate E" "$(wr "$D/$IMG_E/activate" 1)" OK
+		expect "skip: ACTIVATE on one CPU" "$(agent_calls ACTIVATE)" 1
+		expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 0
+		expect "E: no CANCEL" "$(agent_calls CANCEL)" 0
+		expect "E force 1" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 1)" OK
+		return
+	fi
+	expect "B vanished" "$([ -d "$D/$IMG_B" ] && echo y)" ""
+	expect "D appeared" "$([ -d "$D/$IMG_D" ] && echo y)" y
 	# D allows skipping the rendezvous: with force 0 one CPU calls
 	# ACTIVATE; two BUSY answers are retried
 	agent_clear
@@ -387,7 +461,7 @@ test_concurrency() {
 	expect "writer on another image" "$(wr "$D/$IMG_C/activate" 1)" EBUSY
 	expect "cancel while active" "$(wr "$D/$IMG_A/cancel" 1)" EBUSY
 	expect "read during activation" "$(rd "$D/$IMG_A/activation_pending")" 1
-	expect "read version during activation" "$(rd "$D/$IMG_A/pending_version")" "$A_PEND"
+	expect_version "read version during activation" "$(rd "$D/$IMG_A/pending_version")" "$A_PEND"
 	wait "$w1"
 	expect "first writer" "$(cat "$T/w1")" ETIMEDOUT
 	expect_ge "CANCEL sent" "$(agent_calls CANCEL)" 1
@@ -406,7 +480,7 @@ test_notify() {
 	agent_bmc_stage_e
 	settle_wait
 	expect "uevent" "$(settle_result)" settled
-	expect "E activated" "$(rd "$D/$IMG_E/current_version")" "$E_PEND"
+	expect_version "E activated" "$(rd "$D/$IMG_E/current_version")" "$E_PEND"
 	expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 0
 	expect "C untouched" "$(rd "$D/$IMG_C/activation_pending")" 1
 	expect "E activated once" "$(dmesg | grep -c "$IMG_E: activated")" 1
@@ -437,7 +511,7 @@ test_seq_change() {
 	expect "E kept" "$([ -d "$D/$IMG_E" ] && echo y)" y
 	expect "E pending at its new id" "$(rd "$D/$IMG_E/activation_pending")" 1
 	expect "activate E now" "$(wr "$D/$IMG_E/activate" 1)" OK
-	expect "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND2"
+	expect_version "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND2"
 }
 
 test_hotplug() {
@@ -454,7 +528,7 @@ test_hotplug() {
 	agent_clear
 	expect "activate E with a CPU offline" "$(wr "$D/$IMG_E/activate" 1)" OK
 	expect "ACTIVATE on every online CPU" "$(agent_calls ACTIVATE)" "$online"
-	expect "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND3"
+	expect_version "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND3"
 	echo 1 >"$cpu"
 	expect "CPU back" "$(grep -c '^processor' /proc/cpuinfo)" "$NCPUS"
 }
@@ -485,11 +559,12 @@ test_stress() {
 		wr "$D/$IMG_E/cancel" 1 >/dev/null
 	done
 	wait_for=$(( $(ms) + 20000 ))
-	while [ "$(rd "$D/$IMG_E/current_version")" != "$E_PEND4" ] &&
+	while [ "$(rd "$D/$IMG_E/activation_pending")" != 0 ] &&
 		[ "$(ms)" -lt "$wait_for" ]; do
 		sleep 0.2
 	done
-	expect "E activated once" "$(rd "$D/$IMG_E/current_version")" "$E_PEND4"
+	expect "E activated" "$(rd "$D/$IMG_E/activation_pending")" 0
+	expect_version "E version" "$(rd "$D/$IMG_E/current_version")" "$E_PEND4"
 	# a second round: an endless PRIME storm, and rmmod in the middle
 	agent_clear
 	agent_fault PRIME CALL_AGAIN forever
@@ -539,6 +614,30 @@ test_rmmod_during() {
 	expect "reload lists A" "$([ -d "$D/$IMG_A" ] && echo y)" y
 }
 
+# The driver meets a status LFA does not define: TF-A leaks a component's
+# own "call me again" from PRIME as -35; the specification's answer is
+# CALL_AGAIN, which the driver rides out.
+test_prime_leak() {
+	if [ -z "${IMG_H:-}" ]; then
+		ok "skipped: the adapter has no image H"
+		return
+	fi
+	fresh
+	agent_clear
+	save_dmesg
+	if [ "$MODE" = tf-a ]; then
+		check_img_failure "raw -35 at PRIME" "$IMG_H" \
+			"$(wr "$D/$IMG_H/activate" 1)" EBADMSG
+		expect "no ACTIVATE after it" "$(agent_calls ACTIVATE)" 0
+		expect "logged with its value" \
+			"$(dmesg | grep -c "$IMG_H: .*-35")" 1
+	else
+		expect "CALL_AGAIN ridden out" "$(wr "$D/$IMG_H/activate" 1)" OK
+		expect_ge "PRIME called again" "$(agent_calls PRIME)" 2
+		expect "H pending" "$(rd "$D/$IMG_H/activation_pending")" 0
+	fi
+}
+
 test_dmesg_clean() {
 	unload
 	save_dmesg
@@ -548,7 +647,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors storms concurrency rmmod_during uevent_on_load
-activate_ok notify seq_change hotplug stress dmesg_clean"
+activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
