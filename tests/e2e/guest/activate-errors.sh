@@ -18,6 +18,10 @@ id=$(dev_id $GUID_RMM)
 for code in NOT_SUPPORTED BUSY AUTH_ERROR NO_MEMORY CRITICAL_ERROR \
 	DEVICE_ERROR WRONG_STATE INVALID_PARAMETERS COMPONENT_WRONG_STATE \
 	INVALID_ADDRESS ACTIVATION_FAILED; do
+	if [ "$AGENT_MODE" = tf-a ] && [ "$LFA_E2E_CALL $code" = "ACTIVATE BUSY" ]; then
+		skip "ACTIVATE BUSY" "TF-A never answers a rendezvous ACTIVATE with BUSY"
+		continue
+	fi
 	lfa_inject clear
 	lfa_log_clear
 	lfa_inject "$LFA_E2E_CALL 1 $code forever"
@@ -30,9 +34,9 @@ for code in NOT_SUPPORTED BUSY AUTH_ERROR NO_MEMORY CRITICAL_ERROR \
 	sed 's/^/#   /' /tmp/out | tail -n 2
 	lfa_inject clear
 	dev_json
-	check_eq "$LFA_E2E_CALL $code: old version still runs" \
+	check_version "$LFA_E2E_CALL $code: old version still runs" \
 		"$(dev_field $GUID_RMM Version)" "0.7"
-	check_eq "$LFA_E2E_CALL $code: kernel still runs 0.7" \
+	check_version "$LFA_E2E_CALL $code: kernel still runs 0.7" \
 		"$(sysfs $GUID_RMM current_version)" "0.7"
 	check "$LFA_E2E_CALL $code: still needs activation" \
 		dev_has_flag $GUID_RMM needs-activation
@@ -40,5 +44,6 @@ for code in NOT_SUPPORTED BUSY AUTH_ERROR NO_MEMORY CRITICAL_ERROR \
 	check "$LFA_E2E_CALL $code: daemon still running" fwupd_alive
 done
 check "a clean activation works afterwards" fwupdmgr activate "$id"
-check_eq "and runs 0.8" "$(sysfs $GUID_RMM current_version)" "0.8"
+check "and nothing is pending" eval '[ "$(sysfs $GUID_RMM activation_pending)" = 0 ]'
+check_version "and runs 0.8" "$(sysfs $GUID_RMM current_version)" "0.8"
 chain_done

@@ -7,14 +7,14 @@
 start_chain_or_bail
 dev_json
 id=$(dev_id $GUID_RMM)
-check_eq "RMM runs 0.7 before" "$(dev_field $GUID_RMM Version)" "0.7"
+check_version "RMM runs 0.7 before" "$(dev_field $GUID_RMM Version)" "0.7"
 check "RMM needs activation" dev_has_flag $GUID_RMM needs-activation
 lfa_log_clear
 check "fwupdmgr activate RMM succeeds" fwupdmgr activate "$id"
 dev_json
-check_eq "RMM runs 0.8 after" "$(dev_field $GUID_RMM Version)" "0.8"
+check_version "RMM runs 0.8 after" "$(dev_field $GUID_RMM Version)" "0.8"
 check "RMM no longer needs activation" eval '! dev_has_flag $GUID_RMM needs-activation'
-check_eq "kernel agrees: current_version" "$(sysfs $GUID_RMM current_version)" "0.8"
+check_version "kernel agrees: current_version" "$(sysfs $GUID_RMM current_version)" "0.8"
 check_eq "kernel agrees: nothing pending" "$(sysfs $GUID_RMM activation_pending)" "0"
 check_eq "ACTIVATE was called on all 4 CPUs" "$(activate_cpus)" "4"
 check "PRIME preceded ACTIVATE" eval 'grep -m1 -E "call=(PRIME|ACTIVATE)" $LFA_EMU/log | grep -q call=PRIME'
