@@ -24,6 +24,14 @@
 #define LFA_POLL_MIN_US		10
 #define LFA_POLL_MAX_US		10000
 
+/*
+ * A CANCEL refused with BUSY because another CPU holds the agent's lock
+ * succeeds a moment later; one refused because an activation is under way
+ * does not until a round completes, so retry only briefly.
+ */
+#define LFA_CANCEL_TRIES	5
+#define LFA_CANCEL_RETRY_US	1000
+
 /* Every message names the image and its GUID, as users report them */
 #define lfa_img_log(pr_level, img, fmt, ...)				\
 	do {								\
@@ -172,10 +180,38 @@ static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip)
 static long lfa_send_cancel(u64 seq_id)
 {
 	struct arm_smccc_1_2_regs in = { .a0 = LFA_CANCEL, .a1 = seq_id };
-	struct arm_smccc_1_2_regs out = {};
+	struct arm_smccc_1_2_regs out;
+	long status;
+	int i;
 
-	lfa_smc(&in, &out);
-	return (long)out.a0;
+	for (i = 0; i < LFA_CANCEL_TRIES; i++) {
+		if (i)
+			fsleep(LFA_CANCEL_RETRY_US << (i - 1));
+		memset(&out, 0, sizeof(out));
+		lfa_smc(&in, &out);
+		status = (long)out.a0;
+		if (status != LFA_BUSY)
+			break;
+	}
+	return status;
+}
+
+/*
+ * Remembers which image the agent keeps primed after refusing its CANCEL,
+ * so that activating another one fails with a reason instead of the
+ * agent's INVALID_PARAMETERS at ACTIVATE.  Caller holds lfa_drv.act_lock.
+ */
+static void lfa_note_cancel(struct lfa_image *img, long status)
+{
+	if (status == LFA_BUSY) {
+		guid_copy(&lfa_drv.held, &img->guid);
+		lfa_img_err(img,
+			    "the agent refused CANCEL and keeps this image primed; activate or cancel it again before activating another image\n");
+	} else if ((!status || status == LFA_INVALID_PARAMETERS) &&
+		   guid_equal(&lfa_drv.held, &img->guid)) {
+		/* cancelled, or nothing of it left in progress */
+		lfa_drv.held = guid_null;
+	}
 }
 
 /* The agent changed its list behind our back: bring sysfs up to date */
@@ -266,6 +302,15 @@ int lfa_activate_locked(struct lfa_image *img)
 		return -ENODATA;
 	}
 
+	if (!guid_is_null(&lfa_drv.held) &&
+	    !guid_equal(&lfa_drv.held, &img->guid)) {
+		up_read(&lfa_drv.seq_lock);
+		lfa_img_err(img,
+			    "refused: the agent still holds %pUb primed after a refused CANCEL; activate or cancel that image first\n",
+			    &lfa_drv.held);
+		return -EBUSY;
+	}
+
 	seq = img->seq_id;
 	skip = (inv.flags & LFA_INV_RENDEZVOUS_OPT) &&
 	       !READ_ONCE(img->force_rendezvous);
@@ -299,8 +344,11 @@ int lfa_activate_locked(struct lfa_image *img)
 		if (status && status != LFA_INVALID_PARAMETERS)
 			lfa_img_err(img, "CANCEL after failure: %s (%ld)\n",
 				    lfa_status_name(status), status);
+		lfa_note_cancel(img, status);
 	} else {
 		lfa_img_info(img, "activated\n");
+		if (guid_equal(&lfa_drv.held, &img->guid))
+			lfa_drv.held = guid_null;
 	}
 
 	ret2 = lfa_rescan();
@@ -334,6 +382,7 @@ int lfa_cancel(struct lfa_image *img)
 			lfa_log_status(img, "CANCEL", status);
 			ret = lfa_status_to_errno(status);
 		}
+		lfa_note_cancel(img, status);
 	}
 	up_read(&lfa_drv.seq_lock);
 

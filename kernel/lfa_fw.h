@@ -128,6 +128,10 @@ struct lfa_image {
  * @notify_pass: counter so one notification tries each image once
  * @irq: DT notification interrupt, or 0
  * @acpi_notify: an ACPI notify handler is installed
+ * @held: GUID of the image whose CANCEL the agent refused after a failed
+ *	activation, so that the agent still holds it primed (TF-A does so
+ *	between ACTIVATE rounds until one completes); guid_null if none.
+ *	Protected by @act_lock.
  */
 struct lfa_drv {
 	enum arm_smccc_conduit conduit;
@@ -145,6 +149,7 @@ struct lfa_drv {
 	unsigned int notify_pass;
 	int irq;
 	bool acpi_notify;
+	guid_t held;
 };
 
 extern struct lfa_drv lfa_drv;

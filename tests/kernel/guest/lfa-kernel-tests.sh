@@ -337,12 +337,14 @@ test_cancel_errors() {
 	# a failed activation whose own CANCEL fails leaves A primed; the
 	# activation's error is what the writer sees, the CANCEL's is logged
 	agent_clear
+	# (a BUSY CANCEL is retried a few times: make it stay BUSY)
 	agent_fault PRIME CALL_AGAIN forever
-	agent_fault CANCEL BUSY 1
+	agent_fault CANCEL BUSY forever
 	save_dmesg
 	expect "PRIME storm, CANCEL BUSY" "$(wr "$D/$IMG_A/activate" 1)" ETIMEDOUT
 	expect "CANCEL failure logged" \
 		"$(dmesg | grep -c "$IMG_A: CANCEL after failure: BUSY")" 1
+	expect_ge "CANCEL retried" "$(agent_calls CANCEL)" 2
 	# now the cancel file reaches the agent's fault injection
 	for st in $ALL_ERRORS; do
 		if [ "$MODE" = tf-a ] && [ "$st" != BUSY ]; then
@@ -350,6 +352,12 @@ test_cancel_errors() {
 			continue
 		fi
 		agent_clear
+		if [ "$st" = BUSY ]; then
+			agent_fault CANCEL BUSY forever
+			expect "CANCEL BUSY" "$(wr "$D/$IMG_A/cancel" 1)" EBUSY
+			expect_ge "CANCEL BUSY retried" "$(agent_calls CANCEL)" 2
+			continue
+		fi
 		agent_fault CANCEL "$st" 1
 		expect "CANCEL $st" "$(wr "$D/$IMG_A/cancel" 1)" \
 			"$(status_errno "$st")"
@@ -391,6 +399,35 @@ test_storms() {
 		[ "$1" = ACTIVATE ] && min=$((2 * NCPUS))
 		expect_ge "$1 $2 storm polled" "$(agent_calls "$1")" "$min"
 	done
+}
+
+# TF-A refuses CANCEL between ACTIVATE rounds and keeps the image primed:
+# the driver must say so, and refuse other images with a reason rather
+# than pass on the agent's INVALID_PARAMETERS at their ACTIVATE
+test_cancel_refused() {
+	fresh
+	echo 1000 >"$M/activate_timeout_ms"
+	agent_fault ACTIVATE CALL_AGAIN forever
+	expect "ACTIVATE storm on A" "$(wr "$D/$IMG_A/activate" 1)" ETIMEDOUT
+	agent_clear
+	save_dmesg
+	# an activation that reaches the agent fails at once, H stays pending
+	agent_fault PRIME AUTH_ERROR forever
+	refused="$IMG_H: refused: the agent still holds $IMG_A primed"
+	if [ "$MODE" = tf-a ]; then
+		expect "activate H while A is held" "$(wr "$D/$IMG_H/activate" 1)" EBUSY
+		expect "nothing sent for H" "$(agent_calls PRIME)" 0
+		expect "the refusal names A" "$(dmesg | grep -c "$refused")" 1
+		agent_clear
+		expect "cancel A: the agent still refuses" "$(wr "$D/$IMG_A/cancel" 1)" EBUSY
+		expect_ge "that CANCEL was retried" "$(agent_calls CANCEL)" 2
+	else
+		expect "activate H after A's CANCEL" "$(wr "$D/$IMG_H/activate" 1)" EKEYREJECTED
+		expect "no refusal" "$(dmesg | grep -c "$refused")" 0
+		expect "cancel A: nothing primed" "$(wr "$D/$IMG_A/cancel" 1)" EINVAL
+	fi
+	expect "H still pending" "$(rd "$D/$IMG_H/activation_pending")" 1
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
 }
 
 test_activate_ok() {
@@ -646,7 +683,7 @@ test_dmesg_clean() {
 }
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
-activate_errors cancel_errors storms concurrency rmmod_during uevent_on_load
+activate_errors cancel_errors storms cancel_refused concurrency rmmod_during uevent_on_load
 activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
