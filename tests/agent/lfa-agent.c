@@ -157,6 +157,7 @@ void lfa_agent_init(struct lfa_agent *a)
 {
 	/* the payload buffers are large and need no clearing */
 	a->present = true;
+	a->status_w32 = false;
 	a->tfa = false;
 	a->nimages = 0;
 	mem_zero(a->img, sizeof(a->img));
@@ -807,6 +808,13 @@ static enum lfa_disp activate(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 	return LFA_DISP_DONE;
 }
 
+/* An agent written with 32-bit status words leaves x0's upper half clear */
+static void status_width(const struct lfa_agent *a, uint64_t x[18])
+{
+	if (a->status_w32 && (int64_t)x[0] < 0)
+		x[0] &= 0xffffffffu;
+}
+
 /**
  * lfa_agent_pen_poll() - ask whether a CPU waiting in the pen may leave
  * @a: agent
@@ -841,6 +849,7 @@ enum lfa_disp lfa_agent_pen_poll(struct lfa_agent *a,
 	set_result(x, a->pen.ret, a->pen.ret1);
 	log_call(a, ctx->cpu, LFA_FID_ACTIVATE, args, a->pen.cpu_t_in[ctx->cpu],
 		 ctx->now, a->pen.ret, a->pen.ret1);
+	status_width(a, x);
 	if (a->pen.ret == LFA_SUCCESS && a->pen.reset) {
 		ctx->reset_ep = a->pen.reset_ep;
 		ctx->reset_ctx = a->pen.reset_ctx;
@@ -967,11 +976,13 @@ enum lfa_disp lfa_agent_smc(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 			break;
 		}
 	}
-	if (disp != LFA_DISP_WAIT)
+	if (disp != LFA_DISP_WAIT) {
 		log_call(a, ctx->cpu, fid, args, ctx->now, ctx->now,
 			 (int64_t)x[0],
 			 fid == LFA_FID_PRIME || fid == LFA_FID_ACTIVATE ||
 			 fid == LFA_FID_GET_INFO ? x[1] : 0);
+		status_width(a, x);
+	}
 	return disp;
 }
 

@@ -259,6 +259,8 @@ struct lfa_pen {
 /**
  * struct lfa_agent - the whole emulated agent and platform
  * @present: an LFA service exists (else every LFA call is NOT_SUPPORTED)
+ * @status_w32: return status codes as 32-bit words (x0 bits 63:32 clear),
+ *	as an agent written with 32-bit return values would
  * @tfa: answer as TF-A's LFA service does (scenario `agent tf-a`), not as
  *	the specification reads (`agent lfa`); tests/agent/README.md lists
  *	every difference
@@ -300,6 +302,7 @@ struct lfa_pen {
  */
 struct lfa_agent {
 	bool present;
+	bool status_w32;
 	bool tfa;
 	uint32_t nimages;
 	struct lfa_image img[LFA_AGENT_MAX_IMAGES];

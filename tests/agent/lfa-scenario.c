@@ -456,6 +456,21 @@ int lfa_scenario_line(struct lfa_agent *a, const char *line, size_t len,
 	}
 	if (tok_is(&t, "agent"))
 		return line_agent(a, &lx, err, errlen);
+	if (tok_is(&t, "status-w32")) {
+		/* TF-A returns ints through SMC_RET, sign-extended */
+		if (a->tfa) {
+			err_set(err, errlen,
+				"status-w32: spec-only, TF-A sign-extends its status", NULL);
+			return -1;
+		}
+		if (!next_tok(&lx, &arg) ||
+		    (!tok_is(&arg, "on") && !tok_is(&arg, "off"))) {
+			err_set(err, errlen, "status-w32: need on or off", NULL);
+			return -1;
+		}
+		a->status_w32 = tok_is(&arg, "on");
+		return 0;
+	}
 	if (tok_is(&t, "ram-mb")) {
 		uint32_t mb;
 

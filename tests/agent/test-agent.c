@@ -433,6 +433,40 @@ static void test_faults(void)
 	}
 }
 
+static void test_status_w32(void)
+{
+	struct res r;
+
+	cur_test = "status-w32";
+	load("status-w32 on\n"
+	     "image a 01234567-89ab-cdef-0123-456789abcd00 1.0 pending 1.1\n"
+	     "fault PRIME 1 AUTH_ERROR\n");
+	inventory_all();
+	r = smc(LFA_FID_PRIME, 0, 0, 0, 0);
+	CHECK_EQ(r.x[0], 0xfffffffdu, "AUTH_ERROR in W0 only");
+	r = smc(LFA_FID_GET_INFO, 0, 0, 0, 0);
+	CHECK_EQ(r.x[0], 0, "SUCCESS unchanged");
+	r = smc(LFA_FID_VERSION, 0, 0, 0, 0);
+	CHECK_EQ(r.x[0], 0x10000, "VERSION unchanged");
+	ag.online_cpus = 2;
+	lfa_agent_add_fault(&ag, LFA_FID_ACTIVATE, 1, LFA_ACTIVATION_FAILED, 1);
+	smc(LFA_FID_PRIME, 0, 0, 0, 0);
+	smc_ex(0, false, LFA_FID_ACTIVATE, 0, 0, 0, 0);
+	r = smc_ex(1, false, LFA_FID_ACTIVATE, 0, 0, 0, 0);
+	CHECK_EQ(r.x[0], 0xfffffff5u, "the performing CPU");
+	CHECK_EQ(poll_cpu(0).x[0], 0xfffffff5u, "a CPU leaving the pen");
+	CHECK_EQ(lfa_agent_log_get(&ag, ag.log_head - 1)->ret, LFA_ACTIVATION_FAILED,
+		 "the log keeps the code");
+	{
+		const char *line = "status-w32 off";
+		char err[64];
+
+		lfa_scenario_line(&ag, line, strlen(line), err, sizeof(err));
+	}
+	r = smc(LFA_FID_GET_INVENTORY, 7, 0, 0, 0);
+	CHECK_EQ(ret0(r), LFA_INVALID_PARAMETERS, "off: sign-extended again");
+}
+
 static void test_effects(void)
 {
 	struct res r;
@@ -793,6 +827,7 @@ int main(int argc, char **argv)
 	test_cancel();
 	test_faults();
 	test_effects();
+	test_status_w32();
 	test_may_reset();
 	test_staging();
 	test_sip();

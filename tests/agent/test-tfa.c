@@ -273,6 +273,8 @@ static void test_tfa_refusals(void)
 		{ "image a 01234567-89ab-cdef-0123-456789abcd00 1.0\n" TFA,
 		  "line 2: agent: must come before images and faults: tf-a" },
 		{ "agent arm\n", "line 1: agent: need lfa, tf-a or none: arm" },
+		{ TFA "status-w32 on\n",
+		  "line 2: status-w32: spec-only, TF-A sign-extends its status" },
 	};
 	static const char *const good[] = {
 		TFA "fault PRIME 1 BUSY\n",
