@@ -72,7 +72,7 @@ static int lfa_prime(struct lfa_image *img, u64 seq_id)
 		memset(&out, 0, sizeof(out));
 		lfa_smc(&in, &out);
 		touch_nmi_watchdog();
-		status = (long)out.a0;
+		status = lfa_status(out.a0);
 		if (status) {
 			lfa_log_status(img, "PRIME", status);
 			return lfa_status_to_errno(status);
@@ -109,7 +109,7 @@ static int lfa_activate_cpu(void *data)
 	lfa_smc(&in, &out);
 	touch_nmi_watchdog();
 
-	status = (long)out.a0;
+	status = lfa_status(out.a0);
 	if (status)
 		atomic_long_cmpxchg(&rdv->status, 0, status);
 	else if (out.a1 & LFA_CALL_AGAIN)
@@ -134,7 +134,7 @@ static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again)
 		lfa_smc(&in, &out);
 		touch_nmi_watchdog();
 		*again = out.a1 & LFA_CALL_AGAIN;
-		return (long)out.a0;
+		return lfa_status(out.a0);
 	}
 
 	atomic_long_set(&rdv.status, 0);
@@ -189,7 +189,7 @@ static long lfa_send_cancel(u64 seq_id)
 			fsleep(LFA_CANCEL_RETRY_US << (i - 1));
 		memset(&out, 0, sizeof(out));
 		lfa_smc(&in, &out);
-		status = (long)out.a0;
+		status = lfa_status(out.a0);
 		if (status != LFA_BUSY)
 			break;
 	}

@@ -159,7 +159,7 @@ long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv)
 	long status;
 
 	lfa_smc(&in, &out);
-	status = (long)out.a0;
+	status = lfa_status(out.a0);
 	if (status)
 		return status;
 
@@ -180,7 +180,7 @@ static long lfa_simple_call(unsigned long fid, unsigned long arg)
 	struct arm_smccc_1_2_regs out = {};
 
 	lfa_smc(&in, &out);
-	return (long)out.a0;
+	return lfa_status(out.a0);
 }
 
 static int lfa_discover(void)

@@ -7,6 +7,7 @@
 #define _LFA_FW_H
 
 #include <linux/arm-smccc.h>
+#include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -56,6 +57,20 @@ enum lfa_status {
 	LFA_INVALID_ADDRESS		= -10,
 	LFA_ACTIVATION_FAILED		= -11,
 };
+
+/**
+ * lfa_status() - the status an agent returned in x0
+ * @a0: x0 after the call
+ *
+ * LFA status codes are 32-bit signed values. An agent that returns them in
+ * W0 without sign extension (BUSY as 0xfffffffe) means the same code.
+ *
+ * Return: the status, sign-extended from bit 31.
+ */
+static inline long lfa_status(unsigned long a0)
+{
+	return (s32)lower_32_bits(a0);
+}
 
 /**
  * struct lfa_inventory - one GET_INVENTORY answer

@@ -402,7 +402,7 @@ int lfa_rescan(void)
 	lockdep_assert_held_write(&lfa_drv.seq_lock);
 
 	lfa_smc(&in, &out);
-	status = (long)out.a0;
+	status = lfa_status(out.a0);
 	if (status) {
 		pr_err("GET_INFO failed: %s (%ld)\n",
 		       lfa_status_name(status), status);

@@ -44,6 +44,13 @@ agent_bmc_stage_e() {
 	echo "$IMG_E ${1:-$E_PEND}" >"$LFA_EMU/bmc_stage"
 }
 
+# TF-A's SMC_RET sign-extends; only a spec-mode agent can be made to not
+if [ "$AGENT_MODE" = lfa ]; then
+	agent_status_w32() {
+		echo "status-w32 $1" >"$LFA_EMU/scenario"
+	}
+fi
+
 # F's activation, done directly, makes the agent list F and E first; TF-A
 # never renumbers (kernel.scn's spec-only lines)
 if [ "$AGENT_MODE" = lfa ]; then

@@ -36,6 +36,9 @@
 #                   in the call log
 #   agent_bmc_stage_e [VERSION]
 #                   stage E_PEND (or VERSION) for E out of band and notify
+#   agent_status_w32 on|off
+#                   make the agent return status codes as 32-bit words
+#                   (optional: the test is skipped without it)
 #   agent_renumber  make the agent renumber its images behind the
 #                   driver's back, moving E to another sequence id
 #                   (optional: the test is skipped without it)
@@ -371,6 +374,26 @@ test_cancel_errors() {
 		"$("$P" asuser 1000 write "$D/$IMG_A/cancel" 1)" EACCES
 }
 
+# An agent that returns its status as a 32-bit word (BUSY as 0xfffffffe,
+# bits 63:32 clear) means the same codes
+test_status_w32() {
+	if ! command -v agent_status_w32 >/dev/null; then
+		skip "32-bit status words" "the agent always sign-extends its status"
+		return
+	fi
+	fresh
+	agent_status_w32 on
+	agent_fault PRIME AUTH_ERROR forever
+	expect "PRIME AUTH_ERROR in W0" "$(wr "$D/$IMG_A/activate" 1)" EKEYREJECTED
+	agent_clear
+	agent_fault PRIME BUSY forever
+	expect "PRIME BUSY in W0" "$(wr "$D/$IMG_A/activate" 1)" EBUSY
+	agent_clear
+	expect "CANCEL INVALID_PARAMETERS in W0" "$(wr "$D/$IMG_A/cancel" 1)" EINVAL
+	agent_status_w32 off
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+}
+
 test_storms() {
 	fresh
 	echo 1000 >"$M/prime_timeout_ms"
@@ -683,7 +706,7 @@ test_dmesg_clean() {
 }
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
-activate_errors cancel_errors storms cancel_refused concurrency rmmod_during uevent_on_load
+activate_errors cancel_errors status_w32 storms cancel_refused concurrency rmmod_during uevent_on_load
 activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
