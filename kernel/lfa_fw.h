@@ -143,6 +143,8 @@ struct lfa_image {
  * @notify_pass: counter so one notification tries each image once
  * @irq: DT notification interrupt, or 0
  * @acpi_notify: an ACPI notify handler is installed
+ * @settled: the last re-enumeration read the whole inventory, so the
+ *	settle work may announce it
  * @held: GUID of the image whose CANCEL the agent refused after a failed
  *	activation, so that the agent still holds it primed (TF-A does so
  *	between ACTIVATE rounds until one completes); guid_null if none.
@@ -164,6 +166,7 @@ struct lfa_drv {
 	unsigned int notify_pass;
 	int irq;
 	bool acpi_notify;
+	bool settled;
 	guid_t held;
 };
 

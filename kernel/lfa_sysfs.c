@@ -382,7 +382,10 @@ static void lfa_image_bury(struct lfa_image *img)
  * Existing directories are kept (with their user settings) and given
  * their new sequence ids; new images get a directory; vanished images
  * are handed to the settle work, which removes them and then sends the
- * KOBJ_CHANGE that tells userspace the inventory settled.
+ * KOBJ_CHANGE that tells userspace the inventory settled. An inventory
+ * that could not be read completely (a GET_INVENTORY failed, or the agent
+ * lists more than LFA_MAX_IMAGES) removes nothing and is not announced:
+ * userspace would take it for the whole truth.
  *
  * Context: lfa_drv.act_lock held and lfa_drv.seq_lock held for writing.
  * Return: 0, or a negative errno if GET_INFO failed.
@@ -395,7 +398,7 @@ int lfa_rescan(void)
 	struct lfa_inventory inv;
 	bool complete = true;
 	LIST_HEAD(seen);
-	u64 i, count;
+	u64 i, count, listed, unread = 0;
 	long status;
 
 	lockdep_assert_held(&lfa_drv.act_lock);
@@ -409,18 +412,22 @@ int lfa_rescan(void)
 		return lfa_status_to_errno(status);
 	}
 
-	count = out.a1;
+	listed = out.a1;
+	count = listed;
 	if (count > LFA_MAX_IMAGES) {
 		pr_warn("agent lists %llu images, using the first %u\n",
 			count, LFA_MAX_IMAGES);
+		unread = count - LFA_MAX_IMAGES;
 		count = LFA_MAX_IMAGES;
+		complete = false;
 	}
 
 	for (i = 0; i < count; i++) {
 		status = lfa_get_inventory(i, &inv);
 		if (status) {
-			pr_warn("GET_INVENTORY(%llu) failed: %s (%ld)\n", i,
-				lfa_status_name(status), status);
+			pr_warn_ratelimited("GET_INVENTORY(%llu) failed: %s (%ld)\n",
+					    i, lfa_status_name(status), status);
+			unread++;
 			complete = false;
 			continue;
 		}
@@ -446,6 +453,7 @@ int lfa_rescan(void)
 
 		img = lfa_image_create(i, &inv);
 		if (!img) {
+			unread++;
 			complete = false;
 			continue;
 		}
@@ -463,6 +471,10 @@ int lfa_rescan(void)
 	}
 	list_splice_tail_init(&seen, &lfa_drv.images);
 
+	if (!complete)
+		pr_warn("inventory incomplete: %llu of %llu images unread; keeping the images already known and not announcing it\n",
+			unread, listed);
+	WRITE_ONCE(lfa_drv.settled, complete);
 	schedule_work(&lfa_drv.settle_work);
 	return 0;
 }
@@ -501,7 +513,7 @@ void lfa_settle_work(struct work_struct *work)
 	lfa_reap_dead();
 
 	/* Unbind cancels this work before it clears lfa_drv.dev */
-	if (lfa_drv.dev)
+	if (lfa_drv.dev && READ_ONCE(lfa_drv.settled))
 		kobject_uevent_env(&lfa_drv.dev->kobj, KOBJ_CHANGE,
 				   lfa_settled_envp);
 }

@@ -510,6 +510,33 @@ test_uevent_on_load() {
 	expect "uevent after load" "$(settle_result)" settled
 }
 
+# A rescan that cannot read every image must not tell userspace that the
+# inventory settled, nor drop the images it could not read
+test_incomplete_rescan() {
+	if [ "$MODE" = tf-a ]; then
+		skip "incomplete inventory" "TF-A's GET_INVENTORY cannot fail for a listed id"
+		return
+	fi
+	fresh
+	agent_fault GET_INVENTORY DEVICE_ERROR 1
+	save_dmesg
+	settle_listen 3000
+	# the notification's rescan meets the failing GET_INVENTORY
+	agent_bmc_stage_e "$E_PEND7"
+	settle_wait
+	expect "no settled uevent" "$(settle_result)" timeout
+	expect "one line says why" "$(dmesg | grep -c 'inventory incomplete: 1 of ')" 1
+	for g in $IMG_A $IMG_B $IMG_C $IMG_E; do
+		expect "$g kept" "$([ -d "$D/$g" ] && echo y)" y
+	done
+	agent_clear
+	settle_listen
+	agent_bmc_stage_e "$E_PEND7"
+	settle_wait
+	expect "the next complete rescan is announced" "$(settle_result)" settled
+	expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 1
+}
+
 test_concurrency() {
 	fresh
 	echo 4000 >"$M/prime_timeout_ms"
@@ -707,7 +734,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors status_w32 storms cancel_refused concurrency rmmod_during uevent_on_load
-activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
+incomplete_rescan activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
