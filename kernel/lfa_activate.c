@@ -13,6 +13,7 @@
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/nmi.h>
+#include <linux/sched/signal.h>
 #include <linux/stop_machine.h>
 
 #include "lfa_fw.h"
@@ -86,6 +87,10 @@ static int lfa_prime(struct lfa_image *img, u64 seq_id)
 			return -ETIMEDOUT;
 		}
 		lfa_backoff(&delay);
+		if (fatal_signal_pending(current)) {
+			lfa_img_err(img, "PRIME interrupted by a fatal signal\n");
+			return -EINTR;
+		}
 	}
 }
 
@@ -174,6 +179,10 @@ static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip)
 			return -ETIMEDOUT;
 		}
 		lfa_backoff(&delay);
+		if (fatal_signal_pending(current)) {
+			lfa_img_err(img, "ACTIVATE interrupted by a fatal signal\n");
+			return -EINTR;
+		}
 	}
 }
 

@@ -101,15 +101,18 @@ int lfa_image_query(struct lfa_image *img, struct lfa_inventory *inv)
 	return ret;
 }
 
-static u64 lfa_cached_flags(struct lfa_image *img)
+/* A reader waits for a running ACTIVATE, so that it can be killed */
+static int lfa_cached_inv(struct lfa_image *img, struct lfa_inventory *inv)
 {
-	u64 flags;
+	int ret;
 
-	down_read(&lfa_drv.seq_lock);
-	flags = img->inv.flags;
+	ret = down_read_killable(&lfa_drv.seq_lock);
+	if (ret)
+		return ret;
+	*inv = img->inv;
 	up_read(&lfa_drv.seq_lock);
 
-	return flags;
+	return 0;
 }
 
 static ssize_t lfa_emit_version(char *buf, u64 ver)
@@ -130,14 +133,14 @@ static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t current_version_show(struct kobject *kobj,
 				    struct kobj_attribute *attr, char *buf)
 {
-	struct lfa_image *img = to_image(kobj);
-	u64 ver;
+	struct lfa_inventory inv;
+	int ret;
 
-	down_read(&lfa_drv.seq_lock);
-	ver = img->inv.cur_ver;
-	up_read(&lfa_drv.seq_lock);
+	ret = lfa_cached_inv(to_image(kobj), &inv);
+	if (ret)
+		return ret;
 
-	return lfa_emit_version(buf, ver);
+	return lfa_emit_version(buf, inv.cur_ver);
 }
 
 static ssize_t pending_version_show(struct kobject *kobj,
@@ -168,29 +171,37 @@ static ssize_t activation_pending_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", !!(inv.flags & LFA_INV_PENDING));
 }
 
+/* "1" when the cached @mask bit is @set, else "0" */
+static ssize_t lfa_flag_show(struct kobject *kobj, char *buf, u64 mask,
+			     bool set)
+{
+	struct lfa_inventory inv;
+	int ret;
+
+	ret = lfa_cached_inv(to_image(kobj), &inv);
+	if (ret)
+		return ret;
+
+	return sysfs_emit(buf, "%d\n", !!(inv.flags & mask) == set);
+}
+
 static ssize_t activation_capable_show(struct kobject *kobj,
 				       struct kobj_attribute *attr, char *buf)
 {
-	u64 flags = lfa_cached_flags(to_image(kobj));
-
-	return sysfs_emit(buf, "%d\n", !!(flags & LFA_INV_CAPABLE));
+	return lfa_flag_show(kobj, buf, LFA_INV_CAPABLE, true);
 }
 
 static ssize_t may_reset_cpu_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	u64 flags = lfa_cached_flags(to_image(kobj));
-
-	return sysfs_emit(buf, "%d\n", !!(flags & LFA_INV_MAY_RESET_CPU));
+	return lfa_flag_show(kobj, buf, LFA_INV_MAY_RESET_CPU, true);
 }
 
 static ssize_t cpu_rendezvous_show(struct kobject *kobj,
 				   struct kobj_attribute *attr, char *buf)
 {
-	u64 flags = lfa_cached_flags(to_image(kobj));
-
 	/* The ABI flags the optional case; a rendezvous is the default */
-	return sysfs_emit(buf, "%d\n", !(flags & LFA_INV_RENDEZVOUS_OPT));
+	return lfa_flag_show(kobj, buf, LFA_INV_RENDEZVOUS_OPT, false);
 }
 
 static int lfa_parse_bool(const char *buf, bool *val)

@@ -121,6 +121,15 @@ expect_ge() {
 	fi
 }
 
+# expect_le WHAT GOT MAX
+expect_le() {
+	if [ "$2" -le "$3" ] 2>/dev/null; then
+		ok "$1 = $2 (<= $3)"
+	else
+		not_ok "$1: got '$2', want <= $3"
+	fi
+}
+
 wr() { "$P" write "$1" "$2"; }
 rd() { "$P" read "$1"; }
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
@@ -537,6 +546,48 @@ test_incomplete_rescan() {
 	expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 1
 }
 
+# kill_after MS PID: SIGKILL; $killed_ms is how long the process took to
+# go (not in $(...): a subshell cannot wait for its parent's children)
+kill_after() {
+	sleep "$(echo "$1" | awk '{ print $1 / 1000 }')"
+	k0=$(ms)
+	kill -9 "$2"
+	wait "$2" 2>/dev/null
+	killed_ms=$(($(ms) - k0))
+}
+
+# A killed writer or reader must not sit out a whole budget: the PRIME and
+# ACTIVATE loops end on a fatal signal (and CANCEL), readers wait killably
+test_killable() {
+	fresh
+	echo 10000 >"$M/prime_timeout_ms"
+	echo 10000 >"$M/activate_timeout_ms"
+	agent_fault PRIME CALL_AGAIN forever
+	save_dmesg
+	"$P" write "$D/$IMG_A/activate" 1 >/dev/null &
+	kill_after 500 $!
+	expect_le "writer killed in a PRIME storm gone within (ms)" "$killed_ms" 3000
+	expect "PRIME loop saw the signal" \
+		"$(dmesg | grep -c "$IMG_A: PRIME interrupted by a fatal signal")" 1
+	expect_ge "CANCEL sent" "$(agent_calls CANCEL)" 1
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+	# an ACTIVATE storm holds the sequence lock: readers wait for it
+	agent_clear
+	agent_fault ACTIVATE CALL_AGAIN forever
+	"$P" write "$D/$IMG_A/activate" 1 >/dev/null &
+	writer=$!
+	sleep 0.5
+	"$P" read "$D/$IMG_A/current_version" >/dev/null &
+	kill_after 300 $!
+	expect_le "blocked reader killed gone within (ms)" "$killed_ms" 3000
+	kill_after 0 "$writer"
+	expect_le "writer killed in an ACTIVATE storm gone within (ms)" "$killed_ms" 3000
+	save_dmesg
+	expect "ACTIVATE loop saw the signal" \
+		"$(grep -c "$IMG_A: ACTIVATE interrupted by a fatal signal" "$T/dmesg")" 1
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+}
+
 test_concurrency() {
 	fresh
 	echo 4000 >"$M/prime_timeout_ms"
@@ -733,7 +784,7 @@ test_dmesg_clean() {
 }
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
-activate_errors cancel_errors status_w32 storms cancel_refused concurrency rmmod_during uevent_on_load
+activate_errors cancel_errors status_w32 storms cancel_refused killable concurrency rmmod_during uevent_on_load
 incomplete_rescan activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
