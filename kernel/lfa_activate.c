@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) "lfa_fw: " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
@@ -123,8 +124,12 @@ static int lfa_activate_cpu(void *data)
 	return 0;
 }
 
-/* One ACTIVATE round; returns the LFA status and sets *again */
-static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again)
+/*
+ * One ACTIVATE round; returns the LFA status and sets *again, or a
+ * negative errno in *err when the machine could not be stopped.
+ */
+static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again,
+			      int *err)
 {
 	struct lfa_rendezvous rdv = { .seq_id = seq_id };
 	struct arm_smccc_1_2_regs in = {
@@ -147,8 +152,10 @@ static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again)
 
 	/* The agent holds early CPUs until the last one arrives */
 	ret = stop_machine(lfa_activate_cpu, &rdv, cpu_online_mask);
-	if (ret)
-		return LFA_CRITICAL_ERROR;
+	if (ret) {
+		*err = ret;
+		return LFA_SUCCESS;
+	}
 
 	*again = atomic_read(&rdv.call_again);
 	return atomic_long_read(&rdv.status);
@@ -162,10 +169,17 @@ static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip)
 	unsigned long delay = LFA_POLL_MIN_US;
 	bool again;
 	long status;
+	int err;
 
 	for (;;) {
 		again = false;
-		status = lfa_activate_once(seq_id, skip, &again);
+		err = 0;
+		status = lfa_activate_once(seq_id, skip, &again, &err);
+		if (err) {
+			lfa_img_err(img, "cannot stop the machine for ACTIVATE: %d\n",
+				    err);
+			return err;
+		}
 		if (!status && !again)
 			return 0;
 		if (status && status != LFA_BUSY) {
@@ -323,6 +337,18 @@ int lfa_activate_locked(struct lfa_image *img)
 	seq = img->seq_id;
 	skip = (inv.flags & LFA_INV_RENDEZVOUS_OPT) &&
 	       !READ_ONCE(img->force_rendezvous);
+	up_read(&lfa_drv.seq_lock);
+
+	/*
+	 * The agent's holding pen counts the CPUs that are online: none may
+	 * come or go from PRIME to the last ACTIVATE round, so hotplug
+	 * requests fail with EBUSY meanwhile (a module cannot hold the
+	 * hotplug lock across rounds: stop_machine_cpuslocked() is not
+	 * exported). The id cannot change while seq_lock is dropped, since
+	 * only act_lock holders renumber.
+	 */
+	cpu_hotplug_disable();
+	down_read(&lfa_drv.seq_lock);
 	ret = lfa_prime(img, seq);
 	up_read(&lfa_drv.seq_lock);
 
@@ -362,6 +388,7 @@ int lfa_activate_locked(struct lfa_image *img)
 
 	ret2 = lfa_rescan();
 	up_write(&lfa_drv.seq_lock);
+	cpu_hotplug_enable();
 	if (ret2)
 		pr_err("re-enumeration after activation failed: %d\n", ret2);
 

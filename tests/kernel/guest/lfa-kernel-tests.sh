@@ -671,6 +671,31 @@ test_hotplug() {
 	expect "CPU back" "$(grep -c '^processor' /proc/cpuinfo)" "$NCPUS"
 }
 
+# The holding pen counts online CPUs: from PRIME to the last ACTIVATE
+# round no CPU may go, so every round has every CPU
+test_hotplug_during() {
+	cpu=/sys/devices/system/cpu/cpu$((NCPUS - 1))/online
+	if [ "$NCPUS" -lt 2 ] || [ ! -w "$cpu" ]; then
+		ok "skipped: no CPU to take offline"
+		return
+	fi
+	fresh
+	echo 3000 >"$M/activate_timeout_ms"
+	agent_fault ACTIVATE CALL_AGAIN forever
+	"$P" write "$D/$IMG_A/activate" 1 >"$T/hw" &
+	writer=$!
+	sleep 0.5
+	expect "CPU offline during the activation" "$(wr "$cpu" 0)" EBUSY
+	wait "$writer"
+	expect "the activation" "$(cat "$T/hw")" ETIMEDOUT
+	calls=$(agent_calls ACTIVATE)
+	expect "every round on every CPU ($calls ACTIVATE calls)" \
+		"$((calls % NCPUS))" 0
+	expect "CPU offline after it" "$(wr "$cpu" 0)" OK
+	expect "and back" "$(wr "$cpu" 1)" OK
+	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+}
+
 # Readers, writers, a notification and rmmod all at once: nothing may hang
 # or oops (test_dmesg_clean), and the outcome must still be consistent.
 test_stress() {
@@ -785,7 +810,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors status_w32 storms cancel_refused killable concurrency rmmod_during uevent_on_load
-incomplete_rescan activate_ok notify seq_change hotplug stress prime_leak dmesg_clean"
+incomplete_rescan activate_ok notify seq_change hotplug hotplug_during stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
