@@ -22,8 +22,28 @@ in_root() {
 		FWUPD_DATADIR_QUIRKS="$TOP/plugins/lfa" "$@"
 }
 
-chain_mounts() {
+# The chroot's /tmp is a tmpfs over the host's; a checkout (or a build or
+# cache) under the host's /tmp stays visible through a bind of its top
+# directory.  Call with the host's /tmp still visible at $R/tmp.
+chain_tmpfs_keeping_host_dirs() {
+	mkdir -p /host-tmp
+	mount --bind "$R/tmp" /host-tmp
 	mount -t tmpfs tmpfs "$R/tmp"
+	for p in "$TOP" "$FWUPD_BIN" "$DBUS_DAEMON" "$BUSYBOX"; do
+		case $p in
+		/tmp/?*) ;;
+		*) continue ;;
+		esac
+		d=${p#/tmp/}
+		d=${d%%/*}
+		[ -d "$R/tmp/$d" ] && continue
+		mkdir -p "$R/tmp/$d"
+		mount --bind "/host-tmp/$d" "$R/tmp/$d"
+	done
+}
+
+chain_mounts() {
+	chain_tmpfs_keeping_host_dirs
 	mount -t tmpfs tmpfs "$R/run"
 	mkdir -p "$R/run/lock"
 	mount -o rbind /proc "$R/proc"
