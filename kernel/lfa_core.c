@@ -360,14 +360,18 @@ static struct platform_driver lfa_driver = {
 	},
 };
 
+/* A node that is disabled gets no device from the DT core either */
 static bool lfa_firmware_describes_device(void)
 {
 	struct device_node *np;
+	bool available;
 
 	np = of_find_compatible_node(NULL, NULL, "arm,lfa");
 	if (np) {
+		available = of_device_is_available(np);
 		of_node_put(np);
-		return true;
+		if (available)
+			return true;
 	}
 
 	return acpi_dev_present(LFA_ACPI_HID, NULL, -1);

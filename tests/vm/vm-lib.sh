@@ -55,8 +55,9 @@ vm_build_stub() {
 
 # QEMU's own DTB for this machine, plus a reservation for the stub and the
 # scenario text and the arm,lfa notification node
-# vm_build_dtb SMP MEM [nonode]: "nonode" leaves out the arm,lfa node, as
-# on platforms whose firmware describes no LFA notification
+# vm_build_dtb SMP MEM [nonode|disabled]: "nonode" leaves out the arm,lfa
+# node, as on platforms whose firmware describes no LFA notification;
+# "disabled" keeps it with status = "disabled"
 vm_build_dtb() {
 	dtb=$vm/lfa-$1-$2${3:+-$3}.dtb
 	vm_stale "$dtb" "$top/tests/vm/vm-lib.sh" "$top/tests/agent/stub/stub.h" || return 0
@@ -67,11 +68,12 @@ vm_build_dtb() {
 		echo '/dts-v1/;'
 		echo '/memreserve/ 0x40100000 0x00300000;'
 		dtc -q -I dtb -O dts "$vm/qemu.dtb" | sed '/^\/dts-v1\/;/d'
-		[ -n "${3:-}" ] || cat <<EOF
+		[ "${3:-}" = nonode ] || cat <<EOF
 / {
 	lfa {
 		compatible = "arm,lfa";
 		interrupts = <0 $spi 1>;
+		${3:+status = \"disabled\";}
 	};
 };
 EOF

@@ -1,13 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# run-guest --script --no-lfa-node: firmware with an LFA agent but no DT
-# (or ACPI) node; the module registers its own platform device and works
-# without notifications.
+# run-guest --script --no-lfa-node or --lfa-node-disabled: firmware with an
+# LFA agent but no DT (or ACPI) node, or a disabled one; the module
+# registers its own platform device and works without notifications.
 . /tests/lib.sh
 P=/tests/files/lfa-probe
 dmesg -c >/dev/null
-check_eq "no arm,lfa node in the DT" \
-	"$(grep -l 'arm,lfa' /sys/firmware/devicetree/base/*/compatible 2>/dev/null)" ""
+node=$(grep -l 'arm,lfa' /sys/firmware/devicetree/base/*/compatible 2>/dev/null)
+if [ -n "$node" ]; then
+	check_eq "the arm,lfa node is disabled" \
+		"$(tr -d '\0' <"${node%/compatible}/status" 2>/dev/null)" disabled
+else
+	ok "no arm,lfa node in the DT"
+fi
 "$P" uevent 10000 >/tmp/ue 2>/tmp/ue.ready &
 while ! grep -q listening /tmp/ue.ready 2>/dev/null; do sleep 0.05; done
 check_eq "insmod" "$("$P" insmod /lib/modules-test/lfa_fw.ko)" OK
