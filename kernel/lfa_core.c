@@ -9,6 +9,7 @@
 #include <linux/acpi.h>
 #include <linux/arm-smccc.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/kernel.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -272,6 +273,16 @@ static int lfa_notify_setup(struct platform_device *pdev)
 		irq = platform_get_irq_optional(pdev, 0);
 		if (irq == -EPROBE_DEFER)
 			return irq;
+		/*
+		 * Nothing in the ABI lets the OS acknowledge a notification,
+		 * so a level line would stay asserted and storm.
+		 */
+		if (irq > 0 && (irq_get_trigger_type(irq) & IRQ_TYPE_LEVEL_MASK)) {
+			dev_warn(&pdev->dev,
+				 "level-triggered notification interrupt %d not supported; working without notifications\n",
+				 irq);
+			irq = 0;
+		}
 		if (irq > 0) {
 			ret = request_irq(irq, lfa_irq, 0, LFA_DRV_NAME, NULL);
 			if (ret)

@@ -55,15 +55,22 @@ vm_build_stub() {
 
 # QEMU's own DTB for this machine, plus a reservation for the stub and the
 # scenario text and the arm,lfa notification node
-# vm_build_dtb SMP MEM [nonode|disabled]: "nonode" leaves out the arm,lfa
-# node, as on platforms whose firmware describes no LFA notification;
-# "disabled" keeps it with status = "disabled"
+# vm_build_dtb SMP MEM [nonode|disabled|level]: "nonode" leaves out the
+# arm,lfa node, as on platforms whose firmware describes no LFA
+# notification; "disabled" gives it status = "disabled"; "level" makes its
+# interrupt level-triggered, which the binding does not allow
 vm_build_dtb() {
 	dtb=$vm/lfa-$1-$2${3:+-$3}.dtb
 	vm_stale "$dtb" "$top/tests/vm/vm-lib.sh" "$top/tests/agent/stub/stub.h" || return 0
 	qemu-system-aarch64 -M "virt,virtualization=on,gic-version=3,dumpdtb=$vm/qemu.dtb" \
 		-cpu max,pauth-impdef=on -smp "$1" -m "$2" -nographic -nic none >/dev/null
 	spi=$(sed -n 's/^#define STUB_LFA_SPI[[:space:]]*\([0-9]*\).*/\1/p' "$top/tests/agent/stub/stub.h")
+	# GIC interrupt specifier flags: 1 rising edge, 4 level high
+	trigger=1 status=
+	case ${3:-} in
+	disabled) status='status = "disabled";' ;;
+	level) trigger=4 ;;
+	esac
 	{
 		echo '/dts-v1/;'
 		echo '/memreserve/ 0x40100000 0x00300000;'
@@ -72,8 +79,8 @@ vm_build_dtb() {
 / {
 	lfa {
 		compatible = "arm,lfa";
-		interrupts = <0 $spi 1>;
-		${3:+status = \"disabled\";}
+		interrupts = <0 $spi $trigger>;
+		$status
 	};
 };
 EOF
