@@ -7,6 +7,8 @@
 #define _LFA_FW_H
 
 #include <linux/arm-smccc.h>
+#include <linux/bitfield.h>
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -29,8 +31,12 @@
 #define LFA_ACTIVATE		LFA_FID(0x2e5)
 #define LFA_CANCEL		LFA_FID(0x2e6)
 
-#define LFA_VERSION_MAJOR(v)	(((v) >> 16) & 0x7fff)
-#define LFA_VERSION_MINOR(v)	((v) & 0xffff)
+#define LFA_VERSION_MAJOR(v)	((u32)FIELD_GET(GENMASK(30, 16), (v)))
+#define LFA_VERSION_MINOR(v)	((u32)FIELD_GET(GENMASK(15, 0), (v)))
+
+/* An image version, from x4/x5 of GET_INVENTORY */
+#define LFA_VER_MAJOR		GENMASK_ULL(63, 32)
+#define LFA_VER_MINOR		GENMASK_ULL(31, 0)
 
 /* x1 of PRIME and ACTIVATE results */
 #define LFA_CALL_AGAIN		BIT(0)

@@ -18,24 +18,35 @@
 /* More would be a broken agent; it bounds the time a rescan can take */
 #define LFA_MAX_IMAGES	1024
 
+/*
+ * GUID_INIT() stores its first three fields little-endian, and sysfs
+ * prints the agent's bytes as they come (%pUb): each comment gives the
+ * directory name, and the fields are that name's byte-swapped groups.
+ */
 static const struct {
-	const char *guid;
+	guid_t guid;
 	const char *name;
 } lfa_known_images[] = {
-	{ "47d4086d-4cfe-9846-9b95-2950cbbd5a00", "TF-A BL31 runtime" },
-	{ "d6d0eea7-fcea-d54b-9782-9934f234b6e4", "BL33 non-secure payload" },
-	{ "6c0762a6-12f2-4b56-92cb-ba8f633606d9", "TF-RMM" },
+	/* 47d4086d-4cfe-9846-9b95-2950cbbd5a00 */
+	{ GUID_INIT(0x6d08d447, 0xfe4c, 0x4698,
+		    0x9b, 0x95, 0x29, 0x50, 0xcb, 0xbd, 0x5a, 0x00),
+	  "TF-A BL31 runtime" },
+	/* d6d0eea7-fcea-d54b-9782-9934f234b6e4 */
+	{ GUID_INIT(0xa7eed0d6, 0xeafc, 0x4bd5,
+		    0x97, 0x82, 0x99, 0x34, 0xf2, 0x34, 0xb6, 0xe4),
+	  "BL33 non-secure payload" },
+	/* 6c0762a6-12f2-4b56-92cb-ba8f633606d9 */
+	{ GUID_INIT(0xa662076c, 0xf212, 0x564b,
+		    0x92, 0xcb, 0xba, 0x8f, 0x63, 0x36, 0x06, 0xd9),
+	  "TF-RMM" },
 };
 
 static const char *lfa_known_name(const guid_t *guid)
 {
-	char str[UUID_STRING_LEN + 1];
 	int i;
 
-	/* Compare as text so the table reads exactly like sysfs */
-	snprintf(str, sizeof(str), "%pUb", guid);
 	for (i = 0; i < ARRAY_SIZE(lfa_known_images); i++) {
-		if (!strcmp(str, lfa_known_images[i].guid))
+		if (guid_equal(guid, &lfa_known_images[i].guid))
 			return lfa_known_images[i].name;
 	}
 
@@ -117,7 +128,8 @@ static int lfa_cached_inv(struct lfa_image *img, struct lfa_inventory *inv)
 
 static ssize_t lfa_emit_version(char *buf, u64 ver)
 {
-	return sysfs_emit(buf, "%u.%u\n", (u32)(ver >> 32), (u32)ver);
+	return sysfs_emit(buf, "%llu.%llu\n", FIELD_GET(LFA_VER_MAJOR, ver),
+			  FIELD_GET(LFA_VER_MINOR, ver));
 }
 
 static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
