@@ -487,7 +487,9 @@ test_activate_ok() {
 		expect "D never appears" "$([ -d "$D/$IMG_D" ] && echo y)" ""
 		# E allows skipping the rendezvous: with force 0 one CPU
 		# calls ACTIVATE (TF-A gives BUSY only to a lost trylock)
+		settle_listen
 		agent_bmc_stage_e "$E_PEND6"
+		settle_wait
 		agent_clear
 		expect "E force 0" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 0)" OK
 		expect "activate E" "$(wr "$D/$IMG_E/activate" 1)" OK
@@ -659,7 +661,9 @@ test_hotplug() {
 		return
 	fi
 	fresh
+	settle_listen
 	agent_bmc_stage_e "$E_PEND3"
+	settle_wait
 	echo 0 >"$cpu"
 	online=$(grep -c '^processor' /proc/cpuinfo)
 	expect "one CPU offline" "$online" $((NCPUS - 1))
@@ -680,9 +684,14 @@ test_hotplug_during() {
 		return
 	fi
 	fresh
+	# E, staged again, with the rendezvous it allows but does not need;
+	# the notification's rescan must be over before the write
+	settle_listen
+	agent_bmc_stage_e "$E_PEND8"
+	settle_wait
 	echo 3000 >"$M/activate_timeout_ms"
 	agent_fault ACTIVATE CALL_AGAIN forever
-	"$P" write "$D/$IMG_A/activate" 1 >"$T/hw" &
+	"$P" write "$D/$IMG_E/activate" 1 >"$T/hw" &
 	writer=$!
 	sleep 0.5
 	expect "CPU offline during the activation" "$(wr "$cpu" 0)" EBUSY
@@ -693,7 +702,7 @@ test_hotplug_during() {
 		"$((calls % NCPUS))" 0
 	expect "CPU offline after it" "$(wr "$cpu" 0)" OK
 	expect "and back" "$(wr "$cpu" 1)" OK
-	expect "A still pending" "$(rd "$D/$IMG_A/activation_pending")" 1
+	expect "E still pending" "$(rd "$D/$IMG_E/activation_pending")" 1
 }
 
 # Readers, writers, a notification and rmmod all at once: nothing may hang
