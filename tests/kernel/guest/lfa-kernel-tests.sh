@@ -176,6 +176,23 @@ settle_result() {
 	cut -d' ' -f1 "$T/ue"
 }
 
+# stage_e VERSION: stage E out of band and wait for the notification's
+# rescan, so that its work no longer holds the activation lock
+stage_e() {
+	settle_listen
+	agent_bmc_stage_e "$1"
+	settle_wait
+}
+
+# Sets $cpu to the last CPU's online file, or says why there is none
+hotplug_cpu() {
+	cpu=/sys/devices/system/cpu/cpu$((NCPUS - 1))/online
+	if [ "$NCPUS" -lt 2 ] || [ ! -w "$cpu" ]; then
+		ok "skipped: no CPU to take offline"
+		return 1
+	fi
+}
+
 status_errno() {
 	case $1 in
 	NOT_SUPPORTED) echo EOPNOTSUPP ;;
@@ -487,9 +504,7 @@ test_activate_ok() {
 		expect "D never appears" "$([ -d "$D/$IMG_D" ] && echo y)" ""
 		# E allows skipping the rendezvous: with force 0 one CPU
 		# calls ACTIVATE (TF-A gives BUSY only to a lost trylock)
-		settle_listen
-		agent_bmc_stage_e "$E_PEND6"
-		settle_wait
+		stage_e "$E_PEND6"
 		agent_clear
 		expect "E force 0" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 0)" OK
 		expect "activate E" "$(wr "$D/$IMG_E/activate" 1)" OK
@@ -655,15 +670,9 @@ test_seq_change() {
 }
 
 test_hotplug() {
-	cpu=/sys/devices/system/cpu/cpu$((NCPUS - 1))/online
-	if [ "$NCPUS" -lt 2 ] || [ ! -w "$cpu" ]; then
-		ok "skipped: no CPU to take offline"
-		return
-	fi
+	hotplug_cpu || return
 	fresh
-	settle_listen
-	agent_bmc_stage_e "$E_PEND3"
-	settle_wait
+	stage_e "$E_PEND3"
 	echo 0 >"$cpu"
 	online=$(grep -c '^processor' /proc/cpuinfo)
 	expect "one CPU offline" "$online" $((NCPUS - 1))
@@ -678,17 +687,10 @@ test_hotplug() {
 # The holding pen counts online CPUs: from PRIME to the last ACTIVATE
 # round no CPU may go, so every round has every CPU
 test_hotplug_during() {
-	cpu=/sys/devices/system/cpu/cpu$((NCPUS - 1))/online
-	if [ "$NCPUS" -lt 2 ] || [ ! -w "$cpu" ]; then
-		ok "skipped: no CPU to take offline"
-		return
-	fi
+	hotplug_cpu || return
 	fresh
-	# E, staged again, with the rendezvous it allows but does not need;
-	# the notification's rescan must be over before the write
-	settle_listen
-	agent_bmc_stage_e "$E_PEND8"
-	settle_wait
+	# E, staged again, with the rendezvous it allows but does not need
+	stage_e "$E_PEND8"
 	echo 3000 >"$M/activate_timeout_ms"
 	agent_fault ACTIVATE CALL_AGAIN forever
 	"$P" write "$D/$IMG_E/activate" 1 >"$T/hw" &
