@@ -60,8 +60,13 @@ static void lfa_log_status(struct lfa_image *img, const char *call,
 		    lfa_status_name(status), status);
 }
 
-/* Caller holds lfa_drv.seq_lock */
-static int lfa_prime(struct lfa_image *img, u64 seq_id)
+/*
+ * Sets *started once the agent took a PRIME in hand: a BUSY first answer
+ * means another CPU held its lock (maybe priming this very image for
+ * someone else), so there is nothing of ours to CANCEL.
+ * Caller holds lfa_drv.seq_lock.
+ */
+static int lfa_prime(struct lfa_image *img, u64 seq_id, bool *started)
 {
 	unsigned int budget = READ_ONCE(lfa_prime_timeout_ms);
 	ktime_t end = ktime_add_ms(ktime_get(), budget);
@@ -75,6 +80,8 @@ static int lfa_prime(struct lfa_image *img, u64 seq_id)
 		lfa_smc(&in, &out);
 		touch_nmi_watchdog();
 		status = lfa_status(out.a0);
+		if (status != LFA_BUSY)
+			*started = true;
 		if (status) {
 			lfa_log_status(img, "PRIME", status);
 			return lfa_status_to_errno(status);
@@ -272,8 +279,8 @@ static int lfa_activate_precheck(struct lfa_image *img,
  *
  * PRIMEs the image until the agent stops asking to be called again, then
  * ACTIVATEs it, on every online CPU unless the image allows skipping the
- * rendezvous and the user does not force one. Once PRIME was sent, any
- * failure sends CANCEL. Whatever the outcome after PRIME, the inventory is
+ * rendezvous and the user does not force one. Once the agent took a PRIME
+ * in hand (its first answer was not BUSY), any failure sends CANCEL. Whatever the outcome after PRIME, the inventory is
  * re-read, since the agent may renumber or change its images.
  *
  * Context: process context, lfa_drv.act_lock held; sleeps up to the PRIME
@@ -283,6 +290,7 @@ static int lfa_activate_precheck(struct lfa_image *img,
 int lfa_activate_locked(struct lfa_image *img)
 {
 	struct lfa_inventory inv;
+	bool started = false;
 	bool skip;
 	u64 seq;
 	long status;
@@ -349,7 +357,7 @@ int lfa_activate_locked(struct lfa_image *img)
 	 */
 	cpu_hotplug_disable();
 	down_read(&lfa_drv.seq_lock);
-	ret = lfa_prime(img, seq);
+	ret = lfa_prime(img, seq, &started);
 	up_read(&lfa_drv.seq_lock);
 
 	/*
@@ -370,7 +378,9 @@ int lfa_activate_locked(struct lfa_image *img)
 	if (!ret)
 		ret = lfa_activate(img, seq, skip);
 
-	if (ret) {
+	if (ret && !started) {
+		lfa_img_info(img, "PRIME refused before it started; no CANCEL\n");
+	} else if (ret) {
 		/*
 		 * INVALID_PARAMETERS only means the agent had nothing in
 		 * progress (PRIME failed before starting); not worth a line.
