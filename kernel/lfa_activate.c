@@ -280,8 +280,9 @@ static int lfa_activate_precheck(struct lfa_image *img,
  * PRIMEs the image until the agent stops asking to be called again, then
  * ACTIVATEs it, on every online CPU unless the image allows skipping the
  * rendezvous and the user does not force one. Once the agent took a PRIME
- * in hand (its first answer was not BUSY), any failure sends CANCEL. Whatever the outcome after PRIME, the inventory is
- * re-read, since the agent may renumber or change its images.
+ * in hand (its first answer was not BUSY), any failure sends CANCEL.
+ * Whatever the outcome after PRIME, the inventory is re-read, since the
+ * agent may renumber or change its images.
  *
  * Context: process context, lfa_drv.act_lock held; sleeps up to the PRIME
  * and ACTIVATE budgets.

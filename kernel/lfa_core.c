@@ -154,7 +154,10 @@ int lfa_status_to_errno(long status)
  */
 long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv)
 {
-	struct arm_smccc_1_2_regs in = { .a0 = LFA_GET_INVENTORY, .a1 = seq_id };
+	struct arm_smccc_1_2_regs in = {
+		.a0 = LFA_GET_INVENTORY, .a1 = seq_id,
+		.a4 = LFA_VER_UNREPORTED, .a5 = LFA_VER_UNREPORTED,
+	};
 	struct arm_smccc_1_2_regs out = {};
 	__le64 raw[2];
 	long status;

@@ -49,6 +49,13 @@
 #define LFA_INV_MAY_RESET_CPU	BIT(2)
 #define LFA_INV_RENDEZVOUS_OPT	BIT(3)
 
+/*
+ * Passed in x4/x5 of GET_INVENTORY: an agent that does not report versions
+ * (TF-A's returns x0-x3 only) leaves it there, and no agent reports version
+ * 4294967295.4294967295.
+ */
+#define LFA_VER_UNREPORTED	U64_MAX
+
 enum lfa_status {
 	LFA_SUCCESS			= 0,
 	LFA_NOT_SUPPORTED		= -1,
@@ -82,8 +89,9 @@ static inline long lfa_status(unsigned long a0)
  * struct lfa_inventory - one GET_INVENTORY answer
  * @guid: image GUID, bytes in the order %pUb prints them
  * @flags: LFA_INV_* bits
- * @cur_ver: running version, (major << 32) | minor
- * @pend_ver: staged version, meaningful only with LFA_INV_PENDING
+ * @cur_ver: running version, (major << 32) | minor, or LFA_VER_UNREPORTED
+ * @pend_ver: staged version, meaningful only with LFA_INV_PENDING; may be
+ *	LFA_VER_UNREPORTED
  */
 struct lfa_inventory {
 	guid_t guid;

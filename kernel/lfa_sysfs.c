@@ -128,6 +128,8 @@ static int lfa_cached_inv(struct lfa_image *img, struct lfa_inventory *inv)
 
 static ssize_t lfa_emit_version(char *buf, u64 ver)
 {
+	if (ver == LFA_VER_UNREPORTED)
+		return sysfs_emit(buf, "unknown\n");
 	return sysfs_emit(buf, "%llu.%llu\n", FIELD_GET(LFA_VER_MAJOR, ver),
 			  FIELD_GET(LFA_VER_MINOR, ver));
 }

@@ -154,7 +154,10 @@ fu_lfa_device_read_inventory(const gchar *dir, FuLfaDeviceInventory *inv, GError
 	current = fu_lfa_sysfs_read(dir, "current_version", FU_LFA_SYSFS_READ_FLAG_NONE, error);
 	if (current == NULL)
 		return FALSE;
-	if (!fu_lfa_sysfs_parse_version(current, &inv->current_version, error)) {
+	/* lfa_fw says "unknown" where the agent reports none; other drivers show 0.0 */
+	if (g_strcmp0(current, "unknown") == 0) {
+		inv->current_version = 0;
+	} else if (!fu_lfa_sysfs_parse_version(current, &inv->current_version, error)) {
 		g_prefix_error_literal(error, "current_version: ");
 		return FALSE;
 	}
@@ -169,7 +172,7 @@ fu_lfa_device_read_inventory(const gchar *dir, FuLfaDeviceInventory *inv, GError
 	pending = fu_lfa_sysfs_read(dir, "pending_version", FU_LFA_SYSFS_READ_FLAG_NONE, error);
 	if (pending == NULL)
 		return FALSE;
-	if (g_strcmp0(pending, "N/A") == 0) {
+	if (g_strcmp0(pending, "N/A") == 0 || g_strcmp0(pending, "unknown") == 0) {
 		inv->pending_version = 0;
 	} else if (!fu_lfa_sysfs_parse_version(pending, &inv->pending_version, error)) {
 		g_prefix_error_literal(error, "pending_version: ");

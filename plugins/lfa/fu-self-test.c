@@ -1024,9 +1024,12 @@ fu_lfa_plugin_activate_inconsistent_func(void)
 	g_assert_null(g_hash_table_lookup(self->devices, GUID_BL31));
 }
 
-/* the agent leaves the pending version at 0 (TF-A today): only the flag can be checked */
+/*
+ * The agent reports no versions (TF-A today): other drivers show 0.0,
+ * lfa_fw "unknown"; only the flag can be checked
+ */
 static void
-fu_lfa_plugin_activate_unknown_version_func(void)
+fu_lfa_plugin_activate_unknown_version(const gchar *shown)
 {
 	FuDevice *device;
 	gboolean ret;
@@ -1034,8 +1037,8 @@ fu_lfa_plugin_activate_unknown_version_func(void)
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 	g_autoptr(GError) error = NULL;
 
-	fu_test_image_set(GUID_BL31, "current_version", "0.0");
-	fu_test_image_set(GUID_BL31, "pending_version", "0.0");
+	fu_test_image_set(GUID_BL31, "current_version", shown);
+	fu_test_image_set(GUID_BL31, "pending_version", shown);
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 	g_assert_cmpstr(fu_device_get_summary(device),
@@ -1045,6 +1048,18 @@ fu_lfa_plugin_activate_unknown_version_func(void)
 	g_assert_no_error(error);
 	g_assert_true(ret);
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+}
+
+static void
+fu_lfa_plugin_activate_unknown_version_func(void)
+{
+	fu_lfa_plugin_activate_unknown_version("0.0");
+}
+
+static void
+fu_lfa_plugin_activate_unreported_version_func(void)
+{
+	fu_lfa_plugin_activate_unknown_version("unknown");
 }
 
 static FuFirmware *
@@ -1333,6 +1348,8 @@ main(int argc, char **argv)
 			fu_lfa_plugin_activate_inconsistent_func);
 	g_test_add_func("/lfa/plugin/activate-unknown-version",
 			fu_lfa_plugin_activate_unknown_version_func);
+	g_test_add_func("/lfa/plugin/activate-unreported-version",
+			fu_lfa_plugin_activate_unreported_version_func);
 	g_test_add_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
 	g_test_add_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
 	g_test_add_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);

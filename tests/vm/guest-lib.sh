@@ -46,9 +46,9 @@ skip() {	# skip DESCRIPTION REASON: a check this agent mode cannot make
 
 # check_version DESCRIPTION GOT WANT: TF-A reports no versions
 # (GET_INVENTORY leaves x4/x5 as the caller passed them), so with agent
-# tf-a nothing may show a version the agent never gave.  Today the driver
-# and the plugin still show 0.0: known defects, reported as TODO so that
-# they stay visible and the check starts to pass once they are fixed.
+# tf-a nothing may show a version the agent never gave.  The driver says
+# "unknown"; the plugin still shows 0.0: a known defect, reported as TODO
+# so that it stays visible and the check passes once it is fixed.
 check_version() {
 	if [ "$AGENT_MODE" = lfa ]; then
 		check_eq "$@"
