@@ -122,3 +122,61 @@ vm_add_9p_modules() {
 		xz -dc "$KMODULES/kernel/$m.ko.xz" >"$1/$(basename "$m").ko"
 	done
 }
+
+# vm_build_tf_a DIR: build the TF-A tree in DIR for PLAT=qemu with its LFA
+# service and the test port of tests/tf-a, in a copy under the cache so that
+# the developer's tree stays untouched. Sets TFA_OUT to the directory with
+# bl1.bin, bl2.bin and bl31.bin.
+vm_build_tf_a() {
+	tsrc=$(cd "$1" && pwd)
+	[ -r "$tsrc/services/std_svc/lfa/lfa_main.c" ] || {
+		echo "run-guest: $tsrc is not a TF-A tree with an LFA service (services/std_svc/lfa)" >&2
+		exit 2
+	}
+	t=$vm/tf-a
+	TFA_OUT=$t/build/qemu/release
+	if vm_stale "$TFA_OUT/bl31.bin" "$tsrc/services" "$tsrc/plat/qemu" \
+		"$tsrc/Makefile" "$top/tests/tf-a"; then
+		rm -rf "$t/src"
+		mkdir -p "$t/src"
+		tar -C "$tsrc" --exclude=./build --exclude=./.git -cf - . | tar -C "$t/src" -xf -
+		patch -s -d "$t/src" -p1 <"$top/tests/tf-a/qemu-lfa-platform.patch" || {
+			echo "run-guest: tests/tf-a/qemu-lfa-platform.patch does not apply to $tsrc" >&2
+			exit 1
+		}
+		cp "$top/tests/tf-a/qemu_lfa.c" "$t/src/plat/qemu/common/"
+		# the Linux kernel is BL33, entered with QEMU's DTB in x0
+		make -s -C "$t/src" CROSS_COMPILE=aarch64-linux-gnu- PLAT=qemu \
+			LFA_SUPPORT=1 ARM_LINUX_KERNEL_AS_BL33=1 \
+			QEMU_USE_GIC_DRIVER=QEMU_GICV3 BUILD_BASE="$t/build" \
+			-j"$(nproc)" all >&2 || {
+			echo "run-guest: building TF-A from $tsrc failed" >&2
+			exit 1
+		}
+	fi
+}
+
+# vm_build_tf_a_dtb SMP MEM INITRD CMDLINE OUT: QEMU's own DTB for the
+# machine TF-A runs on (its BL2 adds the PSCI node), with the kernel command
+# line and the initramfs that a loader device puts at TFA_INITRD
+TFA_INITRD=0x48000000
+vm_build_tf_a_dtb() {
+	qemu-system-aarch64 -M "virt,secure=on,virtualization=on,gic-version=3,dumpdtb=$5.qemu" \
+		-cpu max,pauth-impdef=on -smp "$1" -m "$2" -bios "$TFA_OUT/bl1.bin" \
+		-nographic -nic none >/dev/null
+	size=$(stat -c %s "$3")
+	{
+		echo '/dts-v1/;'
+		dtc -q -I dtb -O dts "$5.qemu" | sed '/^\/dts-v1\/;/d'
+		cat <<EOT
+/ {
+	chosen {
+		bootargs = "$4";
+		linux,initrd-start = <0x0 $TFA_INITRD>;
+		linux,initrd-end = <0x0 $(printf '0x%x' $((TFA_INITRD + size)))>;
+	};
+};
+EOT
+	} >"$5.dts"
+	dtc -q -I dts -O dtb -o "$5" "$5.dts"
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# run-guest --script for lfa_fw on a real TF-A build (run-guest --tf-a) with
+# the test port of tests/tf-a: TF-A's own LFA service answers every call.
+# There is no call log, fault injection or out-of-band staging there (those
+# belong to the emulator), so this checks what TF-A itself decides: the
+# inventory, the driver's refusals, a rendezvous and a skip-rendezvous
+# activation through TF-A's holding pen, and the raw -35 TF-A leaks.
+F=/tests/files
+P=$F/lfa-probe
+D=/sys/firmware/lfa
+IMG_A=47d4086d-4cfe-9846-9b95-2950cbbd5a00
+IMG_B=0b0b0b0b-0000-4000-8000-00000000000b
+IMG_C=0c0c0c0c-0000-4000-8000-00000000000c
+IMG_E=0e0e0e0e-0000-4000-8000-00000000000e
+IMG_G=0a0a0a0a-0000-4000-8000-00000000000a
+IMG_H=08080808-0000-4000-8000-000000000008
+n=0
+failed=0
+
+expect() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $1 = '$3'"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $1: got '$2', want '$3'"
+	fi
+}
+
+wr() { "$P" write "$1" "$2"; }
+rd() { "$P" read "$1"; }
+
+echo "TAP version 13"
+echo "# skipped here: every check that needs the emulator's call log, fault"
+echo "# injection, out-of-band staging or a changing inventory (kernel-main-tfa"
+echo "# runs those against the emulator in tf-a mode)"
+expect "insmod" "$(insmod /lib/modules-test/lfa_fw.ko 2>&1 && echo OK)" OK
+expect "agent found" "$(dmesg | grep -c 'lfa_fw: LFA v1.0 agent found (SMC conduit)')" 1
+expect "images" "$(ls "$D" | wc -l)" 6
+expect "A name" "$(rd "$D/$IMG_A/name")" "TF-A BL31 runtime"
+for g in $IMG_A $IMG_B $IMG_C $IMG_E $IMG_G $IMG_H; do
+	# TF-A's GET_INVENTORY leaves x4/x5 as the driver passed them
+	expect "$g current_version" "$(rd "$D/$g/current_version")" unknown
+done
+expect "A rendezvous" "$(rd "$D/$IMG_A/cpu_rendezvous")" 1
+expect "E rendezvous optional" "$(rd "$D/$IMG_E/cpu_rendezvous")" 0
+expect "B pending" "$(rd "$D/$IMG_B/activation_pending")" 0
+expect "B pending_version" "$(rd "$D/$IMG_B/pending_version")" N/A
+expect "C may reset" "$(rd "$D/$IMG_C/may_reset_cpu")" 1
+expect "G capable" "$(rd "$D/$IMG_G/activation_capable")" 0
+
+expect "activate C (may reset CPUs)" "$(wr "$D/$IMG_C/activate" 1)" EOPNOTSUPP
+expect "activate G (not capable)" "$(wr "$D/$IMG_G/activate" 1)" EOPNOTSUPP
+expect "activate B (nothing pending)" "$(wr "$D/$IMG_B/activate" 1)" ENODATA
+# TF-A checks the id against the component it last primed, of which
+# there is none yet
+expect "cancel with nothing primed" "$(wr "$D/$IMG_A/cancel" 1)" EINVAL
+
+# A's load asks to be called again once, then every CPU enters ACTIVATE
+dmesg -c >/dev/null
+expect "activate A" "$(wr "$D/$IMG_A/activate" 1)" OK
+expect "A pending" "$(rd "$D/$IMG_A/activation_pending")" 0
+expect "A again: nothing pending" "$(wr "$D/$IMG_A/activate" 1)" ENODATA
+# TF-A (master, lfa_main.c) keeps A as its current component after the
+# completed activation: PRIME of E then succeeds without switching to E,
+# and ACTIVATE of E gets INVALID_PARAMETERS, until A is cancelled
+expect "E force 0" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 0)" OK
+expect "activate E after A" "$(wr "$D/$IMG_E/activate" 1)" EINVAL
+expect "E still pending" "$(rd "$D/$IMG_E/activation_pending")" 1
+expect "cancel A, TF-A's current component" "$(wr "$D/$IMG_A/cancel" 1)" OK
+# E without the rendezvous: one CPU calls ACTIVATE, TF-A holds no pen
+expect "activate E" "$(wr "$D/$IMG_E/activate" 1)" OK
+expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 0
+# H's own prime step returns -EAGAIN, which TF-A passes on unmapped; the
+# driver cancels (TF-A resets the prime) and says what it got
+expect "activate H" "$(wr "$D/$IMG_H/activate" 1)" EBADMSG
+expect "H logged with its value" "$(dmesg | grep -c "$IMG_H: .*-35")" 1
+expect "H still pending" "$(rd "$D/$IMG_H/activation_pending")" 1
+expect "C still pending" "$(rd "$D/$IMG_C/activation_pending")" 1
+expect "rmmod" "$(rmmod lfa_fw 2>&1 && echo OK)" OK
+expect "kernel warnings" \
+	"$(dmesg | grep -c -E 'BUG:|WARNING:|Oops|Call trace|UBSAN|lockdep')" 0
+echo "1..$n"
+echo "# $failed of $n checks failed"
+[ "$failed" = 0 ]
