@@ -62,9 +62,10 @@ dmesg -c >/dev/null
 expect "activate A" "$(wr "$D/$IMG_A/activate" 1)" OK
 expect "A pending" "$(rd "$D/$IMG_A/activation_pending")" 0
 expect "A again: nothing pending" "$(wr "$D/$IMG_A/activate" 1)" ENODATA
-# TF-A (master, lfa_main.c) keeps A as its current component after the
-# completed activation: PRIME of E then succeeds without switching to E,
-# and ACTIVATE of E gets INVALID_PARAMETERS, until A is cancelled
+# the port's activators, like TF-A BL31's, do not reset the prime when an
+# activation completes: A stays TF-A's current component, PRIME of E
+# succeeds without switching to E and ACTIVATE of E gets
+# INVALID_PARAMETERS, until A is cancelled
 expect "E force 0" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 0)" OK
 expect "activate E after A" "$(wr "$D/$IMG_E/activate" 1)" EINVAL
 expect "E still pending" "$(rd "$D/$IMG_E/activation_pending")" 1
