@@ -27,7 +27,6 @@ struct lfa_drv lfa_drv = {
 	.act_lock	= __MUTEX_INITIALIZER(lfa_drv.act_lock),
 	.seq_lock	= __RWSEM_INITIALIZER(lfa_drv.seq_lock),
 	.images		= LIST_HEAD_INIT(lfa_drv.images),
-	.dead_lock	= __SPIN_LOCK_UNLOCKED(lfa_drv.dead_lock),
 	.dead		= LIST_HEAD_INIT(lfa_drv.dead),
 	.settle_work	= __WORK_INITIALIZER(lfa_drv.settle_work,
 					     lfa_settle_work),

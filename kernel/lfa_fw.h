@@ -14,7 +14,6 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
@@ -106,7 +105,8 @@ struct lfa_inventory {
  * @guid: identity of the image; never changes
  * @name: known name, or NULL to show the GUID
  * @node: entry in lfa_drv.images
- * @dead_node: entry in lfa_drv.dead, once the agent no longer lists it
+ * @dead_node: entry in lfa_drv.dead, once the agent no longer lists it,
+ *	until its directory is removed or a rescan lists it again
  * @seq_id: sequence id the agent currently gives the image
  * @gone: the agent no longer lists the image
  * @inv: cached inventory from the last enumeration
@@ -114,8 +114,8 @@ struct lfa_inventory {
  * @auto_activate: user setting auto_activate
  * @notify_pass: last notification pass that tried this image
  *
- * @seq_id, @gone and @inv are protected by lfa_drv.seq_lock; @node and
- * @notify_pass by lfa_drv.act_lock; @dead_node by lfa_drv.dead_lock.
+ * @seq_id, @gone and @inv are protected by lfa_drv.seq_lock; @node,
+ * @dead_node and @notify_pass by lfa_drv.act_lock.
  * The two user settings are single bools read and written with
  * READ_ONCE()/WRITE_ONCE() and need no lock.
  */
@@ -149,8 +149,8 @@ struct lfa_image {
  *	show handlers, which take it.
  * @images: images the agent lists (act_lock)
  * @dying: set under @act_lock when the device goes away
- * @dead_lock: protects @dead; innermost lock
  * @dead: images no longer listed, waiting for @settle_work to remove them
+ *	(act_lock)
  * @settle_work: removes @dead images, then tells userspace the inventory
  *	settled; a store handler cannot remove its own directory
  * @notify_work: auto-activation after a platform notification
@@ -173,7 +173,6 @@ struct lfa_drv {
 	struct rw_semaphore seq_lock;
 	struct list_head images;
 	bool dying;
-	spinlock_t dead_lock;		/* see above */
 	struct list_head dead;
 	struct work_struct settle_work;
 	struct work_struct notify_work;

@@ -396,9 +396,25 @@ static void lfa_image_bury(struct lfa_image *img)
 {
 	img->gone = true;
 	list_del_init(&img->node);
-	spin_lock(&lfa_drv.dead_lock);
 	list_add_tail(&img->dead_node, &lfa_drv.dead);
-	spin_unlock(&lfa_drv.dead_lock);
+}
+
+/*
+ * An image listed again before the settle work removed its directory:
+ * the directory still exists, so it is kept rather than created twice.
+ */
+static struct lfa_image *lfa_image_revive(const guid_t *guid)
+{
+	struct lfa_image *img;
+
+	list_for_each_entry(img, &lfa_drv.dead, dead_node) {
+		if (guid_equal(&img->guid, guid)) {
+			list_del_init(&img->dead_node);
+			return img;
+		}
+	}
+
+	return NULL;
 }
 
 /**
@@ -458,6 +474,8 @@ int lfa_rescan(void)
 		}
 
 		img = lfa_find_image(&inv.guid);
+		if (!img)
+			img = lfa_image_revive(&inv.guid);
 		if (img) {
 			list_move_tail(&img->node, &seen);
 			img->seq_id = i;
@@ -507,26 +525,26 @@ int lfa_rescan(void)
 /**
  * lfa_reap_dead() - remove the directories of vanished images
  *
- * Context: process context, no LFA lock held: removing a directory waits
- * for its running show and store handlers, which take those locks.
+ * Holds lfa_drv.act_lock, so that a rescan finds a vanished image either
+ * still on the dead list with its directory (and revives it) or with its
+ * directory gone (and creates a new one), never half-removed. Removing a
+ * directory waits for its running show and store handlers; none of them
+ * waits for act_lock (the writers only try it), and seq_lock, which the
+ * readers take, is not held here.
+ *
+ * Context: process context, no LFA lock held.
  */
 void lfa_reap_dead(void)
 {
-	struct lfa_image *img;
+	struct lfa_image *img, *tmp;
 
-	for (;;) {
-		spin_lock(&lfa_drv.dead_lock);
-		img = list_first_entry_or_null(&lfa_drv.dead, struct lfa_image,
-					       dead_node);
-		if (img)
-			list_del_init(&img->dead_node);
-		spin_unlock(&lfa_drv.dead_lock);
-		if (!img)
-			break;
-
+	mutex_lock(&lfa_drv.act_lock);
+	list_for_each_entry_safe(img, tmp, &lfa_drv.dead, dead_node) {
+		list_del_init(&img->dead_node);
 		kobject_del(&img->kobj);
 		kobject_put(&img->kobj);
 	}
+	mutex_unlock(&lfa_drv.act_lock);
 }
 
 /**

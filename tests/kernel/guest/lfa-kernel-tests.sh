@@ -20,6 +20,9 @@
 #     G  (optional) pending but not activation capable
 #     H  (optional) pending; its own prime step asks to be called again
 #        once (agent lfa: CALL_AGAIN; agent tf-a: the raw code -35)
+#   IMG_I IMG_J IMG_K  (optional) I and J pending, rendezvous optional;
+#                   activating I makes the agent drop K (version K_CUR),
+#                   activating J lists K again
 #   A_NAME          name the driver shows for A
 #   AGENT_MODE      lfa (the specification's answers) or tf-a (TF-A's:
 #                   no versions, CANCEL refused mid-activation, a fixed
@@ -710,6 +713,37 @@ test_hotplug_during() {
 	expect "E still pending" "$(rd "$D/$IMG_E/activation_pending")" 1
 }
 
+# An image dropped by one rescan and listed again by the next, before the
+# settle work removed its directory, keeps that directory and its settings.
+# I and J skip the rendezvous, so the notification's work activates both
+# without sleeping, and the settle work, on the same CPU's worker pool,
+# cannot run in between.
+test_revive() {
+	if [ -z "${IMG_K:-}" ]; then
+		ok "skipped: the agent's inventory never changes (agent $MODE)"
+		return
+	fi
+	fresh
+	for g in $IMG_I $IMG_J; do
+		wr "$D/$g/force_cpu_rendezvous" 0 >/dev/null
+		wr "$D/$g/auto_activate" 1 >/dev/null
+	done
+	expect "K setting" "$(wr "$D/$IMG_K/force_cpu_rendezvous" 0)" OK
+	save_dmesg
+	settle_listen
+	agent_bmc_stage_e "$E_PEND8"
+	settle_wait
+	expect "uevent" "$(settle_result)" settled
+	expect "I activated" "$(dmesg | grep -c "$IMG_I: activated")" 1
+	expect "J activated" "$(dmesg | grep -c "$IMG_J: activated")" 1
+	expect "K listed" "$([ -d "$D/$IMG_K" ] && echo y)" y
+	expect "K kept its directory" \
+		"$(rd "$D/$IMG_K/force_cpu_rendezvous")" 0
+	expect_version "K current" "$(rd "$D/$IMG_K/current_version")" "$K_CUR"
+	expect "no second directory" \
+		"$(dmesg | grep -c 'cannot create sysfs directory')" 0
+}
+
 # Readers, writers, a notification and rmmod all at once: nothing may hang
 # or oops (test_dmesg_clean), and the outcome must still be consistent.
 test_stress() {
@@ -824,7 +858,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors status_w32 storms cancel_refused killable concurrency rmmod_during uevent_on_load
-incomplete_rescan activate_ok notify seq_change hotplug hotplug_during stress prime_leak dmesg_clean"
+incomplete_rescan activate_ok notify seq_change hotplug hotplug_during revive stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
