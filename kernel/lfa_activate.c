@@ -273,14 +273,39 @@ static int lfa_activate_precheck(struct lfa_image *img,
 	return 0;
 }
 
+/*
+ * The refusals, on a fresh inventory: before PRIME and again after it,
+ * since a PRIME may be where the agent learns what the staged image needs.
+ * Decides on the rendezvous from the same inventory.
+ */
+static int lfa_activate_check(struct lfa_image *img,
+			      const struct lfa_inventory *inv, bool *skip)
+{
+	int ret;
+
+	ret = lfa_activate_precheck(img, inv);
+	if (ret)
+		return ret;
+	if (!(inv->flags & LFA_INV_PENDING)) {
+		lfa_img_info(img, "nothing pending to activate\n");
+		return -ENODATA;
+	}
+
+	*skip = (inv->flags & LFA_INV_RENDEZVOUS_OPT) &&
+		!READ_ONCE(img->force_rendezvous);
+	return 0;
+}
+
 /**
  * lfa_activate_locked() - live-activate one image
  * @img: the image
  *
  * PRIMEs the image until the agent stops asking to be called again, then
  * ACTIVATEs it, on every online CPU unless the image allows skipping the
- * rendezvous and the user does not force one. Once the agent took a PRIME
- * in hand (its first answer was not BUSY), any failure sends CANCEL.
+ * rendezvous and the user does not force one. The inventory read after
+ * PRIME is checked as the one before it, and decides on the rendezvous.
+ * Once the agent took a PRIME in hand (its first answer was not BUSY), any
+ * failure sends CANCEL.
  * Whatever the outcome after PRIME, the inventory is re-read, since the
  * agent may renumber or change its images.
  *
@@ -323,15 +348,10 @@ int lfa_activate_locked(struct lfa_image *img)
 		lfa_rescan_after_change();
 		return ret;
 	}
-	ret = lfa_activate_precheck(img, &inv);
+	ret = lfa_activate_check(img, &inv, &skip);
 	if (ret) {
 		up_read(&lfa_drv.seq_lock);
 		return ret;
-	}
-	if (!(inv.flags & LFA_INV_PENDING)) {
-		up_read(&lfa_drv.seq_lock);
-		lfa_img_info(img, "nothing pending to activate\n");
-		return -ENODATA;
 	}
 
 	if (!guid_is_null(&lfa_drv.held) &&
@@ -344,8 +364,6 @@ int lfa_activate_locked(struct lfa_image *img)
 	}
 
 	seq = img->seq_id;
-	skip = (inv.flags & LFA_INV_RENDEZVOUS_OPT) &&
-	       !READ_ONCE(img->force_rendezvous);
 	up_read(&lfa_drv.seq_lock);
 
 	/*
@@ -375,6 +393,8 @@ int lfa_activate_locked(struct lfa_image *img)
 		else if (ret)
 			lfa_img_err(img, "cannot read inventory: %d\n",
 				    ret);
+		else
+			ret = lfa_activate_check(img, &inv, &skip);
 	}
 	if (!ret)
 		ret = lfa_activate(img, seq, skip);

@@ -546,8 +546,14 @@ static void prime(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		x[0] = (uint64_t)(int64_t)ret;
 		return;
 	}
-	if (!again)
+	if (!again) {
 		a->prime_state = LFA_PRIME_COMPLETE;
+		if (img->prime_reveals & LFA_REVEAL_MAY_RESET)
+			img->may_reset_cpu = true;
+		if (img->prime_reveals & LFA_REVEAL_RDV_REQUIRED)
+			img->rdv_optional = false;
+		img->prime_reveals = 0;
+	}
 	x[0] = LFA_SUCCESS;
 	x[1] = again ? LFA_CALL_AGAIN_BIT : 0;
 }

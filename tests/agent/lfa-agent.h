@@ -140,6 +140,8 @@ struct lfa_call_ctx {
  *	be called again (TF-A leaks that as LFA_TFA_RAW_EAGAIN)
  * @keeps_prime: agent tf-a only: the component's activator leaves the prime
  *	state set after a round completes (TF-A's BL31 activator does)
+ * @prime_reveals: LFA_REVEAL_* flags the staged image turns out to need
+ *	once a PRIME completes (its header is read only then); applied once
  */
 struct lfa_image {
 	char name[LFA_AGENT_NAME_LEN];
@@ -162,7 +164,12 @@ struct lfa_image {
 	uint32_t payload_crc;
 	uint32_t prime_leak;
 	bool keeps_prime;
+	uint8_t prime_reveals;
 };
+
+/* What a completed PRIME may reveal about the staged image */
+#define LFA_REVEAL_MAY_RESET	0x1	/* activation may reset CPUs */
+#define LFA_REVEAL_RDV_REQUIRED	0x2	/* the CPU rendezvous is required */
 
 /**
  * struct lfa_fault - an injected fault

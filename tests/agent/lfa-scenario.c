@@ -166,7 +166,7 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 {
 	bool has_arg = tok_is(t, "pending") || tok_is(t, "bmc") ||
 		       tok_is(t, "prime-steps") || tok_is(t, "activate-steps") ||
-		       tok_is(t, "prime-leak");
+		       tok_is(t, "prime-leak") || tok_is(t, "prime-reveals");
 
 	if (has_arg && !next_tok(lx, arg))
 		return -1;
@@ -183,6 +183,16 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 		return parse_u32(arg, &img->activate_steps);
 	} else if (tok_is(t, "prime-leak")) {
 		return parse_u32(arg, &img->prime_leak);
+	} else if (tok_is(t, "prime-reveals")) {
+		/* TF-A's flags come from a component table fixed at boot */
+		if (a->tfa)
+			return -2;
+		if (tok_is(arg, "may-reset"))
+			img->prime_reveals |= LFA_REVEAL_MAY_RESET;
+		else if (tok_is(arg, "rdv-required"))
+			img->prime_reveals |= LFA_REVEAL_RDV_REQUIRED;
+		else
+			return -1;
 	} else if (tok_is(t, "keeps-prime")) {
 		img->keeps_prime = true;
 	} else if (tok_is(t, "stageable")) {
@@ -248,8 +258,9 @@ static int line_image(struct lfa_agent *a, struct lexer *lx, char *err,
 		int ret = image_attr(a, &a->img[idx], lx, &t, &arg);
 
 		if (ret == -2) {
-			err_set(err, errlen,
-				"image: spec-only, TF-A lists every component from boot",
+			err_set(err, errlen, tok_is(&t, "hidden") ?
+				"image: spec-only, TF-A lists every component from boot" :
+				"image: spec-only, TF-A's component flags are fixed at boot",
 				&t);
 			return -1;
 		}

@@ -151,6 +151,34 @@ static void test_prime(void)
 	CHECK_EQ(ag.prime_state, LFA_PRIME_COMPLETE, "complete after 4 calls");
 }
 
+static void test_prime_reveals(void)
+{
+	struct res r;
+
+	cur_test = "prime-reveals";
+	load("image a 01234567-89ab-cdef-0123-456789abcdef 1.0 pending 1.1 rdv-optional prime-steps 1 prime-reveals may-reset\n"
+	     "image b 01234567-89ab-cdef-0123-456789abcde0 1.0 pending 1.1 rdv-optional prime-reveals rdv-required\n");
+	inventory_all();
+	r = smc(LFA_FID_GET_INVENTORY, 0, 0, 0, 0);
+	CHECK_EQ(r.x[3] & 0xc, 0x8, "a before PRIME: rendezvous optional, no reset");
+	r = smc(LFA_FID_PRIME, 0, 0, 0, 0);
+	CHECK_EQ(r.x[1], 1, "a: first PRIME step");
+	r = smc(LFA_FID_GET_INVENTORY, 0, 0, 0, 0);
+	CHECK_EQ(r.x[3] & 0x4, 0, "a mid-PRIME: nothing revealed yet");
+	r = smc(LFA_FID_PRIME, 0, 0, 0, 0);
+	CHECK_EQ(r.x[1], 0, "a: PRIME complete");
+	r = smc(LFA_FID_GET_INVENTORY, 0, 0, 0, 0);
+	CHECK_EQ(r.x[3] & 0x4, 0x4, "a after PRIME: may reset CPUs");
+	r = smc(LFA_FID_CANCEL, 0, 0, 0, 0);
+	CHECK_EQ(ret0(r), 0, "CANCEL a");
+	r = smc(LFA_FID_PRIME, 1, 0, 0, 0);
+	CHECK_EQ(ret0(r), 0, "PRIME b");
+	r = smc(LFA_FID_GET_INVENTORY, 1, 0, 0, 0);
+	CHECK_EQ(r.x[3] & 0x8, 0, "b after PRIME: rendezvous required");
+	r = smc(LFA_FID_ACTIVATE, 1, 1, 0, 0);
+	CHECK_EQ(ret0(r), LFA_INVALID_PARAMETERS, "b: skipping it is refused");
+}
+
 static void test_activate_single(void)
 {
 	struct res r;
@@ -822,6 +850,7 @@ int main(int argc, char **argv)
 	test_inventory();
 	test_noagent();
 	test_prime();
+	test_prime_reveals();
 	test_activate_single();
 	test_pen();
 	test_cancel();

@@ -263,6 +263,8 @@ static void test_tfa_refusals(void)
 		  "image b 01234567-89ab-cdef-0123-456789abcd01 1.0\n"
 		  "after a vanish b\n",
 		  "line 4: after: spec-only, TF-A's inventory never changes after boot" },
+		{ TFA "image a 01234567-89ab-cdef-0123-456789abcd00 1.0 pending 1.1 prime-reveals may-reset\n",
+		  "line 2: image: spec-only, TF-A's component flags are fixed at boot: prime-reveals" },
 		{ TFA "fault ACTIVATE 1 BUSY\n",
 		  "line 2: fault: spec-only, TF-A never gives this code here: BUSY" },
 		{ TFA "fault GET_INVENTORY 1 DEVICE_ERROR\n",

@@ -26,12 +26,17 @@ E_PEND8=5.8
 IMG_F=0f0f0f0f-0000-4000-8000-00000000000f
 IMG_G=0a0a0a0a-0000-4000-8000-00000000000a
 IMG_H=08080808-0000-4000-8000-000000000008
-# I's activation drops K and J's lists it again; TF-A's inventory is fixed
+# I's activation drops K and J's lists it again; L and M change their flags
+# at PRIME. TF-A's inventory and flags are fixed at boot
 if [ "$AGENT_MODE" = lfa ]; then
 	IMG_I=09090909-0000-4000-8000-000000000009
 	IMG_J=07070707-0000-4000-8000-000000000007
 	IMG_K=06060606-0000-4000-8000-000000000006
 	K_CUR=6.0
+	IMG_L=05050505-0000-4000-8000-000000000005
+	L_PEND=1.1
+	IMG_M=04040404-0000-4000-8000-000000000004
+	M_CUR=1.0
 fi
 # a status code LFA does not define, for the EBADMSG case
 AGENT_UNDEFINED_CODE=-42

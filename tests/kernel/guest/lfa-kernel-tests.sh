@@ -23,6 +23,9 @@
 #   IMG_I IMG_J IMG_K  (optional) I and J pending, rendezvous optional;
 #                   activating I makes the agent drop K (version K_CUR),
 #                   activating J lists K again
+#   IMG_L IMG_M     (optional) pending, rendezvous optional until PRIME
+#                   completes; then L needs the rendezvous (version L_PEND
+#                   once activated) and M may reset CPUs (version M_CUR)
 #   A_NAME          name the driver shows for A
 #   AGENT_MODE      lfa (the specification's answers) or tf-a (TF-A's:
 #                   no versions, CANCEL refused mid-activation, a fixed
@@ -744,6 +747,35 @@ test_revive() {
 		"$(dmesg | grep -c 'cannot create sysfs directory')" 0
 }
 
+# A PRIME may show what the staged image needs (the agent reads it only
+# then): the inventory after PRIME goes through the same refusals, and the
+# rendezvous is decided again from it.
+test_prime_recheck() {
+	if [ -z "${IMG_M:-}" ]; then
+		ok "skipped: the agent's flags never change (agent $MODE)"
+		return
+	fi
+	fresh
+	for g in $IMG_L $IMG_M; do
+		wr "$D/$g/force_cpu_rendezvous" 0 >/dev/null
+	done
+	agent_clear
+	expect "M may reset CPUs after PRIME" "$(wr "$D/$IMG_M/activate" 1)" \
+		EOPNOTSUPP
+	expect "M primed" "$(agent_calls PRIME)" 1
+	expect "M not activated" "$(agent_calls ACTIVATE)" 0
+	expect "M cancelled" "$(agent_calls CANCEL)" 1
+	expect "M may_reset_cpu" "$(rd "$D/$IMG_M/may_reset_cpu")" 1
+	expect "M still pending" "$(rd "$D/$IMG_M/activation_pending")" 1
+	expect_version "M version" "$(rd "$D/$IMG_M/current_version")" "$M_CUR"
+	agent_clear
+	expect "L needs the rendezvous after PRIME" \
+		"$(wr "$D/$IMG_L/activate" 1)" OK
+	expect "L: ACTIVATE on every CPU" "$(agent_calls ACTIVATE)" "$NCPUS"
+	expect "L cpu_rendezvous" "$(rd "$D/$IMG_L/cpu_rendezvous")" 1
+	expect_version "L version" "$(rd "$D/$IMG_L/current_version")" "$L_PEND"
+}
+
 # Readers, writers, a notification and rmmod all at once: nothing may hang
 # or oops (test_dmesg_clean), and the outcome must still be consistent.
 test_stress() {
@@ -858,7 +890,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors status_w32 storms cancel_refused killable concurrency rmmod_during uevent_on_load
-incomplete_rescan activate_ok notify seq_change hotplug hotplug_during revive stress prime_leak dmesg_clean"
+incomplete_rescan activate_ok notify seq_change hotplug hotplug_during revive prime_recheck stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
