@@ -285,11 +285,15 @@ static int lfa_notify_setup(struct platform_device *pdev)
 				 irq);
 			irq = 0;
 		}
+		/*
+		 * Registered after the teardown action, so released before
+		 * it: no new notification work once the teardown waits for it.
+		 */
 		if (irq > 0) {
-			ret = request_irq(irq, lfa_irq, 0, LFA_DRV_NAME, NULL);
+			ret = devm_request_irq(&pdev->dev, irq, lfa_irq, 0,
+					       LFA_DRV_NAME, NULL);
 			if (ret)
 				return ret;
-			lfa_drv.irq = irq;
 		}
 	}
 
@@ -299,10 +303,6 @@ static int lfa_notify_setup(struct platform_device *pdev)
 static void lfa_notify_teardown(struct platform_device *pdev)
 {
 	lfa_acpi_notify_remove(&pdev->dev);
-	if (lfa_drv.irq) {
-		free_irq(lfa_drv.irq, NULL);
-		lfa_drv.irq = 0;
-	}
 	/* Waits for a running auto-activation, which may take 40 s */
 	cancel_work_sync(&lfa_drv.notify_work);
 }

@@ -155,7 +155,6 @@ struct lfa_image {
  *	settled; a store handler cannot remove its own directory
  * @notify_work: auto-activation after a platform notification
  * @notify_pass: counter so one notification tries each image once
- * @irq: DT notification interrupt, or 0
  * @acpi_notify: an ACPI notify handler is installed
  * @settled: the last re-enumeration read the whole inventory, so the
  *	settle work may announce it
@@ -177,7 +176,6 @@ struct lfa_drv {
 	struct work_struct settle_work;
 	struct work_struct notify_work;
 	unsigned int notify_pass;
-	int irq;
 	bool acpi_notify;
 	bool settled;
 	guid_t held;
