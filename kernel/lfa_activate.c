@@ -25,6 +25,12 @@
  */
 #define LFA_POLL_MIN_US		10
 #define LFA_POLL_MAX_US		10000
+/*
+ * Except between rendezvous rounds: each one stops every CPU, so retrying
+ * from microseconds would stop the machine about ten times in the first
+ * 20 ms of a slow ACTIVATE.
+ */
+#define LFA_RDV_POLL_MIN_US	1000
 
 /*
  * A CANCEL refused with BUSY because another CPU holds the agent's lock
@@ -168,12 +174,16 @@ static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again,
 	return atomic_long_read(&rdv.status);
 }
 
-/* Caller holds lfa_drv.seq_lock for writing */
-static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip)
+/*
+ * Adds the rounds that stopped the machine to *stops.
+ * Caller holds lfa_drv.seq_lock for writing.
+ */
+static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip,
+			unsigned int *stops)
 {
 	unsigned int budget = READ_ONCE(lfa_activate_timeout_ms);
 	ktime_t end = ktime_add_ms(ktime_get(), budget);
-	unsigned long delay = LFA_POLL_MIN_US;
+	unsigned long delay = skip ? LFA_POLL_MIN_US : LFA_RDV_POLL_MIN_US;
 	bool again;
 	long status;
 	int err;
@@ -187,6 +197,8 @@ static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip)
 				    err);
 			return err;
 		}
+		if (!skip)
+			(*stops)++;
 		if (!status && !again)
 			return 0;
 		if (status && status != LFA_BUSY) {
@@ -316,6 +328,7 @@ static int lfa_activate_check(struct lfa_image *img,
 int lfa_activate_locked(struct lfa_image *img)
 {
 	struct lfa_inventory inv;
+	unsigned int stops = 0;
 	bool started = false;
 	bool skip;
 	u64 seq;
@@ -397,7 +410,7 @@ int lfa_activate_locked(struct lfa_image *img)
 			ret = lfa_activate_check(img, &inv, &skip);
 	}
 	if (!ret)
-		ret = lfa_activate(img, seq, skip);
+		ret = lfa_activate(img, seq, skip, &stops);
 
 	if (ret && !started) {
 		lfa_img_info(img, "PRIME refused before it started; no CANCEL\n");
@@ -412,7 +425,7 @@ int lfa_activate_locked(struct lfa_image *img)
 				    lfa_status_name(status), status);
 		lfa_note_cancel(img, status);
 	} else {
-		lfa_img_info(img, "activated\n");
+		lfa_img_info(img, "activated (%u machine stops)\n", stops);
 		if (guid_equal(&lfa_drv.held, &img->guid))
 			lfa_drv.held = guid_null;
 	}

@@ -776,6 +776,58 @@ test_prime_recheck() {
 	expect_version "L version" "$(rd "$D/$IMG_L/current_version")" "$L_PEND"
 }
 
+# The sleeps lfa-probe asks for while tracing is on, in microseconds, one
+# per line, from the hrtimer_start events of its sleeping timers. fsleep()
+# of 11 us to 20 ms sleeps between N and 2N us (Linux 6.1 to 6.12), so the
+# timer's slack is the request, whatever the clocks. Under TCG the time
+# between two rounds says nothing: stopping the machine alone takes
+# milliseconds.
+TR=/sys/kernel/tracing
+trace_sleeps_on() {
+	[ -e "$TR/events/timer" ] || mount -t tracefs nodev "$TR" 2>/dev/null
+	[ -w "$TR/events/timer/hrtimer_start/enable" ] || return 1
+	: >"$TR/trace"
+	echo 1 >"$TR/events/timer/hrtimer_start/enable"
+}
+
+trace_sleeps_off() {
+	echo 0 >"$TR/events/timer/hrtimer_start/enable"
+	grep 'lfa-probe-.*hrtimer_start:.*function=hrtimer_wakeup' "$TR/trace" |
+		awk '{
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^expires=/) hard = substr($i, 9)
+				if ($i ~ /^softexpires=/) soft = substr($i, 13)
+			}
+			printf "%d\n", (hard - soft) / 1000
+		}'
+}
+
+# Each rendezvous round stops every CPU: rounds that ask to be called again
+# are spaced from 1 ms, doubling, and the success line counts them
+test_rdv_backoff() {
+	fresh
+	stage_e "$E_PEND8"
+	if ! trace_sleeps_on; then
+		ok "skipped: no timer:hrtimer_start trace event"
+		return
+	fi
+	agent_clear
+	agent_fault ACTIVATE CALL_AGAIN 3
+	expect "activate E" "$(wr "$D/$IMG_E/activate" 1)" OK
+	trace_sleeps_off >"$T/sleeps"
+	expect "4 rendezvous rounds" "$(agent_calls ACTIVATE)" $((4 * NCPUS))
+	expect "machine stops reported" \
+		"$(dmesg | grep -c "$IMG_E: activated (4 machine stops)")" 1
+	expect "sleeps between rounds" "$(wc -l <"$T/sleeps")" 3
+	k=1
+	want=1000
+	while read -r us; do
+		expect_ge "sleep before round $((k + 1)) (us)" "$us" "$want"
+		k=$((k + 1))
+		want=$((want * 2))
+	done <"$T/sleeps"
+}
+
 # Readers, writers, a notification and rmmod all at once: nothing may hang
 # or oops (test_dmesg_clean), and the outcome must still be consistent.
 test_stress() {
@@ -890,7 +942,7 @@ test_dmesg_clean() {
 
 ALL_TESTS="load read write_settings write_bad refusals prime_errors
 activate_errors cancel_errors status_w32 storms cancel_refused killable concurrency rmmod_during uevent_on_load
-incomplete_rescan activate_ok notify seq_change hotplug hotplug_during revive prime_recheck stress prime_leak dmesg_clean"
+incomplete_rescan activate_ok notify seq_change hotplug hotplug_during revive prime_recheck rdv_backoff stress prime_leak dmesg_clean"
 
 [ $# -gt 0 ] || set -- $ALL_TESTS
 total=$#
