@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
+#include <linux/kstrtox.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -218,19 +219,6 @@ static ssize_t cpu_rendezvous_show(struct kobject *kobj,
 	return lfa_flag_show(kobj, buf, LFA_INV_RENDEZVOUS_OPT, false);
 }
 
-static int lfa_parse_bool(const char *buf, bool *val)
-{
-	/* Only the two documented spellings; "yes", "on", "01" are errors */
-	if (sysfs_streq(buf, "0"))
-		*val = false;
-	else if (sysfs_streq(buf, "1"))
-		*val = true;
-	else
-		return -EINVAL;
-
-	return 0;
-}
-
 static ssize_t force_cpu_rendezvous_show(struct kobject *kobj,
 					 struct kobj_attribute *attr, char *buf)
 {
@@ -244,7 +232,7 @@ static ssize_t lfa_setting_store(bool *setting, const char *buf, size_t count)
 	bool val;
 	int ret;
 
-	ret = lfa_parse_bool(buf, &val);
+	ret = kstrtobool(buf, &val);
 	if (ret)
 		return ret;
 	WRITE_ONCE(*setting, val);

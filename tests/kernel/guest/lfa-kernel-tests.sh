@@ -265,9 +265,14 @@ test_write_settings() {
 	fresh
 	for f in force_cpu_rendezvous auto_activate; do
 		# (an empty write never reaches the driver: sysfs returns 0)
-		for bad in 2 yes on 01 "
-" " 1" 1x -1; do
+		for bad in 2 x o "
+" " 1" -1; do
 			expect "$f <- '$bad'" "$(wr "$D/$IMG_B/$f" "$bad")" EINVAL
+		done
+		# kstrtobool()'s spellings
+		for good in "off 0" "on 1" "n 0" "Y 1" "f 0" "t 1"; do
+			expect "$f <- ${good% *}" "$(wr "$D/$IMG_B/$f" "${good% *}")" OK
+			expect "$f after ${good% *}" "$(rd "$D/$IMG_B/$f")" "${good#* }"
 		done
 		expect "$f <- 0" "$(wr "$D/$IMG_B/$f" 0)" OK
 		expect "$f after 0" "$(rd "$D/$IMG_B/$f")" 0
