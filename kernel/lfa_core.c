@@ -18,6 +18,7 @@
 #include <linux/platform_device.h>
 #include <linux/string.h>
 
+#include "lfa_compat.h"
 #include "lfa_fw.h"
 
 #define LFA_DRV_NAME	"arm-lfa"
@@ -55,13 +56,9 @@ static struct platform_device *lfa_own_pdev;
  *
  * Safe in atomic context, including stop_machine() callbacks.
  */
-void lfa_smc(const struct arm_smccc_1_2_regs *in,
-	     struct arm_smccc_1_2_regs *out)
+void lfa_smc(struct arm_smccc_1_2_regs *in, struct arm_smccc_1_2_regs *out)
 {
-	if (lfa_drv.conduit == SMCCC_CONDUIT_HVC)
-		arm_smccc_1_2_hvc(in, out);
-	else
-		arm_smccc_1_2_smc(in, out);
+	arm_smccc_1_2_invoke(in, out);
 }
 
 /**

@@ -135,7 +135,7 @@ struct lfa_image {
 
 /**
  * struct lfa_drv - driver state; there is one LFA agent per system
- * @conduit: SMC or HVC
+ * @conduit: SMC or HVC, as discovered; for the log line
  * @version: LFA_VERSION answer
  * @dev: bound platform device, NULL when not bound
  * @kset: /sys/firmware/lfa
@@ -186,8 +186,7 @@ extern unsigned int lfa_prime_timeout_ms;
 extern unsigned int lfa_activate_timeout_ms;
 
 /* lfa_core.c */
-void lfa_smc(const struct arm_smccc_1_2_regs *in,
-	     struct arm_smccc_1_2_regs *out);
+void lfa_smc(struct arm_smccc_1_2_regs *in, struct arm_smccc_1_2_regs *out);
 long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv);
 const char *lfa_status_name(long status);
 int lfa_status_to_errno(long status);

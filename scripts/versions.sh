@@ -9,5 +9,10 @@ FWUPD_ORIG_SHA256=d1bb9b84031954f0c57a6caed93a21f0a3c1e05fb677a103ec0a79ba28fc3c
 # kernel ABI series: the newest ABI of each series in the archive is used
 KERNEL_SERIES="6.12 6.1"
 
+# the newest kernel the driver is compile-checked against: linux-source of
+# this series from this suite (Debian's own build of mainline)
+KERNEL_NEXT_SERIES=7.2
+KERNEL_NEXT_SUITE=trixie-backports
+
 # bump to make install-deps re-run apt-get on machines that already ran it
 DEPS_REVISION=2
