@@ -317,7 +317,8 @@ static int lfa_activate_check(struct lfa_image *img,
  * rendezvous and the user does not force one. The inventory read after
  * PRIME is checked as the one before it, and decides on the rendezvous.
  * Once the agent took a PRIME in hand (its first answer was not BUSY), any
- * failure sends CANCEL.
+ * failure sends CANCEL, and so does a success, for agents that keep the
+ * prime after an activation.
  * Whatever the outcome after PRIME, the inventory is re-read, since the
  * agent may renumber or change its images.
  *
@@ -426,8 +427,17 @@ int lfa_activate_locked(struct lfa_image *img)
 		lfa_note_cancel(img, status);
 	} else {
 		lfa_img_info(img, "activated (%u machine stops)\n", stops);
-		if (guid_equal(&lfa_drv.held, &img->guid))
-			lfa_drv.held = guid_null;
+		/*
+		 * TF-A leaves ending the prime to the component's activator,
+		 * and BL31's does not: the agent would then refuse the next
+		 * image's ACTIVATE with INVALID_PARAMETERS. CANCEL ends it;
+		 * an agent that ended it answers INVALID_PARAMETERS.
+		 */
+		status = lfa_send_cancel(seq);
+		if (status && status != LFA_INVALID_PARAMETERS)
+			lfa_img_err(img, "CANCEL after activation: %s (%ld)\n",
+				    lfa_status_name(status), status);
+		lfa_note_cancel(img, status);
 	}
 
 	ret2 = lfa_rescan();

@@ -504,7 +504,7 @@ test_activate_ok() {
 	echo "# activation of A took $(($(ms) - t0)) ms"
 	settle_wait
 	expect "uevent" "$(settle_result)" settled
-	expect "no CANCEL" "$(agent_calls CANCEL)" 0
+	expect "only the CANCEL after success" "$(agent_calls CANCEL)" 1
 	expect_ge "PRIME polled" "$(agent_calls PRIME)" 21
 	expect "rendezvous: ACTIVATE on every CPU" "$(agent_calls ACTIVATE)" "$NCPUS"
 	expect_version "A version" "$(rd "$D/$IMG_A/current_version")" "$A_PEND"
@@ -512,6 +512,9 @@ test_activate_ok() {
 	expect "A pending_version" "$(rd "$D/$IMG_A/pending_version")" N/A
 	expect "C kept" "$([ -d "$D/$IMG_C" ] && echo y)" y
 	expect "again: nothing pending" "$(wr "$D/$IMG_A/activate" 1)" ENODATA
+	# with agent tf-a, A's activator kept the prime: the driver's CANCEL
+	# ended it, so the next image can be activated
+	expect "nothing left primed" "$(wr "$D/$IMG_A/cancel" 1)" EINVAL
 	if [ "$MODE" = tf-a ]; then
 		# TF-A's inventory is fixed at boot
 		expect "B kept" "$([ -d "$D/$IMG_B" ] && echo y)" y
@@ -524,7 +527,7 @@ test_activate_ok() {
 		expect "activate E" "$(wr "$D/$IMG_E/activate" 1)" OK
 		expect "skip: ACTIVATE on one CPU" "$(agent_calls ACTIVATE)" 1
 		expect "E pending" "$(rd "$D/$IMG_E/activation_pending")" 0
-		expect "E: no CANCEL" "$(agent_calls CANCEL)" 0
+		expect "E: only the CANCEL after success" "$(agent_calls CANCEL)" 1
 		expect "E force 1" "$(wr "$D/$IMG_E/force_cpu_rendezvous" 1)" OK
 		return
 	fi
@@ -538,7 +541,7 @@ test_activate_ok() {
 	expect "activate D" "$(wr "$D/$IMG_D/activate" 1)" OK
 	expect "skip: ACTIVATE on one CPU, BUSY retried" "$(agent_calls ACTIVATE)" 3
 	expect "D pending" "$(rd "$D/$IMG_D/activation_pending")" 0
-	expect "D: no CANCEL" "$(agent_calls CANCEL)" 0
+	expect "D: only the CANCEL after success" "$(agent_calls CANCEL)" 1
 }
 
 test_uevent_on_load() {
@@ -655,7 +658,7 @@ test_notify() {
 	expect "E activated once" "$(dmesg | grep -c "$IMG_E: activated")" 1
 	expect "C tried once" \
 		"$(dmesg | grep -c "$IMG_C: refused: activation may reset CPUs")" 1
-	expect "no CANCEL" "$(agent_calls CANCEL)" 0
+	expect "only the CANCEL after E's success" "$(agent_calls CANCEL)" 1
 }
 
 test_seq_change() {
