@@ -16,11 +16,24 @@
 
 #define FU_LFA_PLUGIN_DRIVER_NAME "arm-lfa"
 
+/* the upstream v3 series and NVIDIA's kernels bind on the SMCCC bus; NVIDIA's
+ * announces every refresh with a change event on that device, v3 with none */
+#define FU_LFA_PLUGIN_SMCCC_SUBSYSTEM "arm_smccc"
+#define FU_LFA_PLUGIN_SMCCC_MODALIAS  "arm_smccc:arm-smccc-lfa"
+
+/* without any event, a newly staged image shows within a minute; a rescan reads a
+ * few small files per image */
+#define FU_LFA_PLUGIN_POLL_MS 60000
+
 struct _FuLfaPlugin {
 	FuPlugin parent_instance;
 	GHashTable *devices; /* GUID: FuLfaDevice */
 	GHashTable *warned;  /* directory name: reason already warned about */
 	guint rescan_cnt;
+	guint poll_ms;
+	guint poll_id;
+	gboolean poll_warned;	    /* the inventory went away under the poll */
+	gboolean smccc_events_seen; /* the SMCCC-bus driver announces its refreshes */
 };
 
 G_DEFINE_TYPE(FuLfaPlugin, fu_lfa_plugin, FU_TYPE_PLUGIN)
@@ -34,6 +47,7 @@ fu_lfa_plugin_to_string(FuPlugin *plugin, guint idt, GString *str)
 	fwupd_codec_string_append_int(str, idt, "Devices", g_hash_table_size(self->devices));
 	fwupd_codec_string_append_int(str, idt, "Warned", g_hash_table_size(self->warned));
 	fwupd_codec_string_append_int(str, idt, "RescanCnt", self->rescan_cnt);
+	fwupd_codec_string_append_int(str, idt, "PollMs", self->poll_id != 0 ? self->poll_ms : 0);
 	fwupd_codec_string_append(str,
 				  idt,
 				  "ActivationPolicy",
@@ -183,10 +197,82 @@ fu_lfa_plugin_rescan(FuLfaPlugin *self, GError **error)
 	return TRUE;
 }
 
+/* the project's driver registers this platform driver and announces every settled
+ * inventory; the SMCCC-bus drivers may not announce anything */
+static gboolean
+fu_lfa_plugin_has_settled_events(void)
+{
+	g_autofree gchar *fn = fu_path_build(FU_PATH_KIND_SYSFSDIR,
+					     "bus",
+					     "platform",
+					     "drivers",
+					     FU_LFA_PLUGIN_DRIVER_NAME,
+					     NULL);
+	return g_file_test(fn, G_FILE_TEST_IS_DIR);
+}
+
+static gboolean
+fu_lfa_plugin_poll_cb(gpointer user_data)
+{
+	FuLfaPlugin *self = FU_LFA_PLUGIN(user_data);
+	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
+	g_autoptr(GError) error_local = NULL;
+
+	/* the driver went away or is re-creating the tree: no evidence to act on */
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		if (!self->poll_warned)
+			g_warning("LFA inventory %s is gone; keeping the devices as they were",
+				  dir);
+		self->poll_warned = TRUE;
+		return G_SOURCE_CONTINUE;
+	}
+	self->poll_warned = FALSE;
+	if (!fu_lfa_plugin_rescan(self, &error_local))
+		g_warning("failed to rescan the LFA inventory: %s", error_local->message);
+	return G_SOURCE_CONTINUE;
+}
+
+/* poll only where an inventory exists and nothing will announce its changes */
+static void
+fu_lfa_plugin_poll_update(FuLfaPlugin *self)
+{
+	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
+	gboolean need = !self->smccc_events_seen && !fu_lfa_plugin_has_settled_events() &&
+			g_file_test(dir, G_FILE_TEST_IS_DIR);
+
+	if (need && self->poll_id == 0) {
+		g_debug("no LFA inventory events, rescanning every %u ms", self->poll_ms);
+		self->poll_id = g_timeout_add(self->poll_ms, fu_lfa_plugin_poll_cb, self);
+	} else if (!need && self->poll_id != 0) {
+		g_debug("LFA inventory events available, no longer polling");
+		g_source_remove(self->poll_id);
+		self->poll_id = 0;
+	}
+}
+
+/**
+ * fu_lfa_plugin_set_poll_interval:
+ * @self: a #FuLfaPlugin
+ * @poll_ms: interval of the fallback rescan
+ *
+ * Sets how often the inventory is rescanned where no kernel event announces its
+ * changes; takes effect when the poll is next armed. For the self-tests.
+ **/
+void
+fu_lfa_plugin_set_poll_interval(FuLfaPlugin *self, guint poll_ms)
+{
+	g_return_if_fail(FU_IS_LFA_PLUGIN(self));
+	self->poll_ms = poll_ms;
+}
+
 static gboolean
 fu_lfa_plugin_coldplug(FuPlugin *plugin, FuProgress *progress, GError **error)
 {
-	return fu_lfa_plugin_rescan(FU_LFA_PLUGIN(plugin), error);
+	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
+	if (!fu_lfa_plugin_rescan(self, error))
+		return FALSE;
+	fu_lfa_plugin_poll_update(self);
+	return TRUE;
 }
 
 /* the kernel announces a settled inventory with a change uevent on the driver's
@@ -216,29 +302,58 @@ fu_lfa_plugin_is_lfa_platform_device(FuDevice *device)
 	return g_strcmp0(driver, FU_LFA_PLUGIN_DRIVER_NAME) == 0;
 }
 
+/* the SMCCC-bus drivers' device, whatever driver is bound to it */
+static gboolean
+fu_lfa_plugin_is_lfa_smccc_device(FuDevice *device)
+{
+	FuUdevDevice *udev_device;
+	g_autofree gchar *modalias = NULL;
+
+	if (!FU_IS_UDEV_DEVICE(device))
+		return FALSE;
+	udev_device = FU_UDEV_DEVICE(device);
+	if (g_strcmp0(fu_udev_device_get_subsystem(udev_device), FU_LFA_PLUGIN_SMCCC_SUBSYSTEM) !=
+	    0)
+		return FALSE;
+	modalias = fu_udev_device_read_property(udev_device, "MODALIAS", NULL);
+	return g_strcmp0(modalias, FU_LFA_PLUGIN_SMCCC_MODALIAS) == 0;
+}
+
 static gboolean
 fu_lfa_plugin_backend_device_added(FuPlugin *plugin,
 				   FuDevice *device,
 				   FuProgress *progress,
 				   GError **error)
 {
-	if (!fu_lfa_plugin_is_lfa_platform_device(device)) {
+	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
+	if (!fu_lfa_plugin_is_lfa_platform_device(device) &&
+	    !fu_lfa_plugin_is_lfa_smccc_device(device)) {
 		g_set_error_literal(error,
 				    FWUPD_ERROR,
 				    FWUPD_ERROR_NOT_SUPPORTED,
-				    "not the " FU_LFA_PLUGIN_DRIVER_NAME " platform device");
+				    "not the device of an LFA driver");
 		return FALSE;
 	}
-	return fu_lfa_plugin_rescan(FU_LFA_PLUGIN(plugin), error);
+	if (!fu_lfa_plugin_rescan(self, error))
+		return FALSE;
+	fu_lfa_plugin_poll_update(self);
+	return TRUE;
 }
 
 static gboolean
 fu_lfa_plugin_backend_device_changed(FuPlugin *plugin, FuDevice *device, GError **error)
 {
-	if (!fu_lfa_plugin_is_lfa_platform_device(device))
+	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
+	if (fu_lfa_plugin_is_lfa_smccc_device(device)) {
+		self->smccc_events_seen = TRUE;
+	} else if (!fu_lfa_plugin_is_lfa_platform_device(device)) {
 		return TRUE;
+	}
 	g_debug("LFA inventory changed, rescanning");
-	return fu_lfa_plugin_rescan(FU_LFA_PLUGIN(plugin), error);
+	if (!fu_lfa_plugin_rescan(self, error))
+		return FALSE;
+	fu_lfa_plugin_poll_update(self);
+	return TRUE;
 }
 
 static void
@@ -329,6 +444,7 @@ fu_lfa_plugin_init(FuLfaPlugin *self)
 {
 	self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	self->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->poll_ms = FU_LFA_PLUGIN_POLL_MS;
 }
 
 static void
@@ -337,6 +453,7 @@ fu_lfa_plugin_constructed(GObject *obj)
 	FuPlugin *plugin = FU_PLUGIN(obj);
 	fu_plugin_add_device_gtype(plugin, FU_TYPE_LFA_DEVICE);
 	fu_plugin_add_udev_subsystem(plugin, "platform");
+	fu_plugin_add_udev_subsystem(plugin, FU_LFA_PLUGIN_SMCCC_SUBSYSTEM);
 	fu_plugin_set_config_default(plugin, "ActivationPolicy", "immediate");
 }
 
@@ -344,6 +461,8 @@ static void
 fu_lfa_plugin_finalize(GObject *obj)
 {
 	FuLfaPlugin *self = FU_LFA_PLUGIN(obj);
+	if (self->poll_id != 0)
+		g_source_remove(self->poll_id);
 	g_hash_table_unref(self->devices);
 	g_hash_table_unref(self->warned);
 	G_OBJECT_CLASS(fu_lfa_plugin_parent_class)->finalize(obj);

@@ -892,6 +892,164 @@ fu_lfa_plugin_rescan_func(void)
 	g_assert_cmpint(self->warnings->len, ==, 0);
 }
 
+/* the device of the upstream v3 and NVIDIA drivers on the SMCCC bus, as sysfs and
+ * fwupd's udev backend show it */
+static FuUdevDevice *
+fu_test_smccc_device_new(FuTest *self, const gchar *name, const gchar *modalias)
+{
+	g_autofree gchar *sysfs_path =
+	    g_build_filename(fake_kernel.root, "devices", "platform", "arm-smccc", name, NULL);
+	g_autofree gchar *uevent = g_strdup_printf("MODALIAS=%s", modalias);
+
+	g_assert_cmpint(g_mkdir_with_parents(sysfs_path, 0755), ==, 0);
+	fu_test_kernel_set(sysfs_path, "uevent", uevent);
+	return g_object_new(FU_TYPE_UDEV_DEVICE,
+			    "context",
+			    self->ctx,
+			    "backend-id",
+			    sysfs_path,
+			    "subsystem",
+			    "arm_smccc",
+			    NULL);
+}
+
+/* runs the main loop for @ms, or until @device shows @flag */
+static void
+fu_test_loop(guint ms, FuDevice *device, FwupdDeviceFlags flag)
+{
+	g_autoptr(GTimer) timer = g_timer_new();
+	while (g_timer_elapsed(timer, NULL) * 1000 < ms) {
+		if (device != NULL && fu_device_has_flag(device, flag))
+			return;
+		if (!g_main_context_iteration(NULL, FALSE))
+			g_usleep(1000);
+	}
+}
+
+static guint
+fu_test_count_gone_warnings(FuTest *self)
+{
+	guint cnt = 0;
+	for (guint i = 0; i < self->warnings->len; i++) {
+		if (g_strstr_len(g_ptr_array_index(self->warnings, i), -1, "is gone") != NULL)
+			cnt++;
+	}
+	return cnt;
+}
+
+/* upstream v3: no event at all, so the plugin rescans on a timer */
+static void
+fu_lfa_plugin_poll_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autofree gchar *dir = g_build_filename(fake_kernel.root, "firmware", "lfa", NULL);
+	g_autofree gchar *moved = g_build_filename(fake_kernel.root, "firmware", "lfa.x", NULL);
+
+	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL33);
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+
+	/* staged out of band: noticed without any event */
+	fu_test_image_set(GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	fu_test_loop(5000, device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+
+	/* the tree goes away under the poll: devices kept, one warning */
+	g_assert_cmpint(g_rename(dir, moved), ==, 0);
+	fu_test_loop(200, NULL, 0);
+	g_assert_cmpint(fu_test_count_gone_warnings(self), ==, 1);
+	g_assert_nonnull(g_hash_table_lookup(self->devices, GUID_BL33));
+	g_assert_cmpint(self->removed_cnt, ==, 0);
+	g_assert_cmpint(g_rename(moved, dir), ==, 0);
+
+	/* and comes back changed */
+	fu_test_image_set(GUID_RMM, "current_version", "0.9");
+	device = fu_test_get_device(self, GUID_RMM);
+	for (guint i = 0; i < 250 && g_strcmp0(fu_device_get_version(device), "0.9") != 0; i++)
+		fu_test_loop(20, NULL, 0);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "0.9");
+	g_assert_cmpint(fu_test_count_gone_warnings(self), ==, 1);
+}
+
+/* NVIDIA's kernels announce each refresh on the SMCCC device: that event rescans,
+ * and from then on the timer is not needed */
+static void
+fu_lfa_plugin_smccc_event_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuUdevDevice) lfa = NULL;
+	g_autoptr(FuUdevDevice) other = NULL;
+	g_autoptr(GError) error = NULL;
+
+	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL33);
+	lfa = fu_test_smccc_device_new(self, "arm-smccc-lfa", "arm_smccc:arm-smccc-lfa");
+	other = fu_test_smccc_device_new(self, "arm-smccc-trng", "arm_smccc:arm-smccc-trng");
+
+	/* only the LFA device is the plugin's */
+	ret = fu_plugin_runner_backend_device_added(self->plugin,
+						    FU_DEVICE(other),
+						    fu_progress_new(G_STRLOC),
+						    &error);
+	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
+	g_assert_false(ret);
+	g_clear_error(&error);
+	ret = fu_plugin_runner_backend_device_added(self->plugin,
+						    FU_DEVICE(lfa),
+						    fu_progress_new(G_STRLOC),
+						    &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+
+	/* NVIDIA's change event rescans at once */
+	fu_test_image_set(GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(lfa), &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+
+	/* events exist now, so nothing is rescanned without one */
+	fu_test_image_set(GUID_RMM, "current_version", "0.9");
+	fu_test_loop(200, NULL, 0);
+	device = fu_test_get_device(self, GUID_RMM);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "0.8");
+
+	/* a change on another SMCCC device is no reason to rescan */
+	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(other), &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "0.8");
+	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(lfa), &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "0.9");
+}
+
+/* the project's driver announces every settled inventory: no timer */
+static void
+fu_lfa_plugin_no_poll_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autofree gchar *driver_dir =
+	    g_build_filename(fake_kernel.root, "bus", "platform", "drivers", "arm-lfa", NULL);
+
+	g_assert_cmpint(g_mkdir_with_parents(driver_dir, 0755), ==, 0);
+	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
+	fu_test_coldplug(self);
+	fu_test_image_set(GUID_RMM, "current_version", "0.9");
+	fu_test_loop(200, NULL, 0);
+	device = fu_test_get_device(self, GUID_RMM);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "0.8");
+}
+
 static void
 fu_lfa_plugin_activate_func(void)
 {
@@ -1342,6 +1500,9 @@ main(int argc, char **argv)
 	g_test_add_func("/lfa/plugin/malformed", fu_lfa_plugin_malformed_func);
 	g_test_add_func("/lfa/plugin/many", fu_lfa_plugin_many_func);
 	g_test_add_func("/lfa/plugin/rescan", fu_lfa_plugin_rescan_func);
+	g_test_add_func("/lfa/plugin/poll", fu_lfa_plugin_poll_func);
+	g_test_add_func("/lfa/plugin/smccc-event", fu_lfa_plugin_smccc_event_func);
+	g_test_add_func("/lfa/plugin/no-poll", fu_lfa_plugin_no_poll_func);
 	g_test_add_func("/lfa/plugin/activate", fu_lfa_plugin_activate_func);
 	g_test_add_func("/lfa/plugin/activate-errno", fu_lfa_plugin_activate_errno_func);
 	g_test_add_func("/lfa/plugin/activate-inconsistent",
