@@ -211,12 +211,19 @@ fu_lfa_plugin_has_settled_events(void)
 	return g_file_test(fn, G_FILE_TEST_IS_DIR);
 }
 
+static void
+fu_lfa_plugin_rescan_after(FuLfaPlugin *self)
+{
+	g_autoptr(GError) error_local = NULL;
+	if (!fu_lfa_plugin_rescan(self, &error_local))
+		g_warning("failed to rescan the LFA inventory: %s", error_local->message);
+}
+
 static gboolean
 fu_lfa_plugin_poll_cb(gpointer user_data)
 {
 	FuLfaPlugin *self = FU_LFA_PLUGIN(user_data);
 	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
-	g_autoptr(GError) error_local = NULL;
 
 	/* the driver went away or is re-creating the tree: no evidence to act on */
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
@@ -227,8 +234,7 @@ fu_lfa_plugin_poll_cb(gpointer user_data)
 		return G_SOURCE_CONTINUE;
 	}
 	self->poll_warned = FALSE;
-	if (!fu_lfa_plugin_rescan(self, &error_local))
-		g_warning("failed to rescan the LFA inventory: %s", error_local->message);
+	fu_lfa_plugin_rescan_after(self);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -250,6 +256,17 @@ fu_lfa_plugin_poll_update(FuLfaPlugin *self)
 	}
 }
 
+/* a rescan for coldplug or a kernel event, after which the evidence for polling
+ * may have changed */
+static gboolean
+fu_lfa_plugin_rescan_and_poll(FuLfaPlugin *self, GError **error)
+{
+	if (!fu_lfa_plugin_rescan(self, error))
+		return FALSE;
+	fu_lfa_plugin_poll_update(self);
+	return TRUE;
+}
+
 /**
  * fu_lfa_plugin_set_poll_interval:
  * @self: a #FuLfaPlugin
@@ -268,11 +285,7 @@ fu_lfa_plugin_set_poll_interval(FuLfaPlugin *self, guint poll_ms)
 static gboolean
 fu_lfa_plugin_coldplug(FuPlugin *plugin, FuProgress *progress, GError **error)
 {
-	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
-	if (!fu_lfa_plugin_rescan(self, error))
-		return FALSE;
-	fu_lfa_plugin_poll_update(self);
-	return TRUE;
+	return fu_lfa_plugin_rescan_and_poll(FU_LFA_PLUGIN(plugin), error);
 }
 
 /* the kernel announces a settled inventory with a change uevent on the driver's
@@ -334,10 +347,7 @@ fu_lfa_plugin_backend_device_added(FuPlugin *plugin,
 				    "not the device of an LFA driver");
 		return FALSE;
 	}
-	if (!fu_lfa_plugin_rescan(self, error))
-		return FALSE;
-	fu_lfa_plugin_poll_update(self);
-	return TRUE;
+	return fu_lfa_plugin_rescan_and_poll(self, error);
 }
 
 static gboolean
@@ -350,18 +360,7 @@ fu_lfa_plugin_backend_device_changed(FuPlugin *plugin, FuDevice *device, GError 
 		return TRUE;
 	}
 	g_debug("LFA inventory changed, rescanning");
-	if (!fu_lfa_plugin_rescan(self, error))
-		return FALSE;
-	fu_lfa_plugin_poll_update(self);
-	return TRUE;
-}
-
-static void
-fu_lfa_plugin_rescan_after(FuLfaPlugin *self)
-{
-	g_autoptr(GError) error_local = NULL;
-	if (!fu_lfa_plugin_rescan(self, &error_local))
-		g_warning("failed to rescan the LFA inventory: %s", error_local->message);
+	return fu_lfa_plugin_rescan_and_poll(self, error);
 }
 
 /* an activation can add, remove or renumber images: rescan even on failure */
