@@ -43,9 +43,6 @@
 #                   in the call log
 #   agent_bmc_stage_e [VERSION]
 #                   stage E_PEND (or VERSION) for E out of band and notify
-# agent_fault, agent_calls and agent_bmc_stage_e are optional too (a real
-# firmware has none of them): tests that need a missing one are skipped,
-# and so are checks of the call log, each saying why.
 #   agent_status_w32 on|off
 #                   make the agent return status codes as 32-bit words
 #                   (optional: the test is skipped without it)
@@ -53,6 +50,9 @@
 #                   driver's back, moving E to another sequence id
 #                   (optional: the test is skipped without it)
 # With AGENT_MODE=tf-a, D never appears and B never vanishes.
+# agent_fault, agent_calls and agent_bmc_stage_e are optional too (a real
+# firmware has none of them): tests that need a missing one are skipped,
+# and so are checks of the call log, each saying why.
 #
 # The agent keeps its state across tests: tests that activate for real run
 # last, in the order of ALL_TESTS. With no TEST, all tests run; the module
