@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fu-lfa-device.h"
+#include "fu-lfa-record.h"
 #include "fu-lfa-sysfs.h"
 
 /* the kernel gives PRIME 30 s and ACTIVATE 10 s; staging on a BMC-backed upload
@@ -41,12 +42,21 @@ typedef struct {
 	FuLfaTristate auto_activate;
 } FuLfaDeviceInventory;
 
+/* where the version fwupd shows comes from */
+typedef enum {
+	FU_LFA_VERSION_SOURCE_NONE,
+	FU_LFA_VERSION_SOURCE_FIRMWARE,
+	FU_LFA_VERSION_SOURCE_RECORD,
+} FuLfaVersionSource;
+
 struct _FuLfaDevice {
 	FuDevice parent_instance;
 	gchar *guid;
 	gchar *upload_dir; /* NULL without a firmware-upload device */
 	FuLfaDeviceInventory inv;
 	gboolean has_inventory;
+	FuLfaRecord *record; /* NULL: nothing is remembered */
+	FuLfaVersionSource version_source;
 };
 
 G_DEFINE_TYPE(FuLfaDevice, fu_lfa_device, FU_TYPE_DEVICE)
@@ -55,6 +65,16 @@ static void
 fu_lfa_device_inventory_clear(FuLfaDeviceInventory *inv)
 {
 	g_clear_pointer(&inv->name, g_free);
+}
+
+static const gchar *
+fu_lfa_version_source_to_string(FuLfaVersionSource val)
+{
+	if (val == FU_LFA_VERSION_SOURCE_FIRMWARE)
+		return "firmware";
+	if (val == FU_LFA_VERSION_SOURCE_RECORD)
+		return "fwupd-record";
+	return "none";
 }
 
 static const gchar *
@@ -81,6 +101,10 @@ fu_lfa_device_to_string(FuDevice *device, guint idt, GString *str)
 		return;
 	fwupd_codec_string_append(str, idt, "KernelName", self->inv.name);
 	fwupd_codec_string_append(str, idt, "CurrentVersion", current);
+	fwupd_codec_string_append(str,
+				  idt,
+				  "VersionSource",
+				  fu_lfa_version_source_to_string(self->version_source));
 	fwupd_codec_string_append(str,
 				  idt,
 				  "PendingVersion",
@@ -207,6 +231,92 @@ fu_lfa_device_get_label(FuLfaDevice *self)
 	return self->guid;
 }
 
+static gchar *
+fu_lfa_device_record_get(FuLfaDevice *self, FuLfaRecordKind kind)
+{
+	if (self->record == NULL || self->guid == NULL)
+		return NULL;
+	return fu_lfa_record_get_version(self->record, self->guid, kind);
+}
+
+/* a record that cannot be saved costs the version shown, never the update */
+static void
+fu_lfa_device_record_set(FuLfaDevice *self, FuLfaRecordKind kind, const gchar *version)
+{
+	g_autoptr(GError) error_local = NULL;
+	if (self->record == NULL || self->guid == NULL)
+		return;
+	if (!fu_lfa_record_set_version(self->record, self->guid, kind, version, &error_local))
+		g_warning("cannot record the version of %s: %s", self->guid, error_local->message);
+}
+
+static void
+fu_lfa_device_record_forget(FuLfaDevice *self)
+{
+	g_autoptr(GError) error_local = NULL;
+	if (self->record == NULL || self->guid == NULL)
+		return;
+	if (!fu_lfa_record_forget(self->record, self->guid, &error_local))
+		g_warning("cannot update the record of %s: %s", self->guid, error_local->message);
+}
+
+/* an image that stopped being pending changed without fwupd (auto-activation,
+ * a cancel, a restart of the daemon around either): what fwupd recorded is stale;
+ * fwupd's own activation records again afterwards */
+static void
+fu_lfa_device_record_observe(FuLfaDevice *self, gboolean was_pending)
+{
+	g_autofree gchar *staged = NULL;
+
+	if (self->inv.activation_pending)
+		return;
+	staged = fu_lfa_device_record_get(self, FU_LFA_RECORD_KIND_STAGED);
+	if (was_pending || staged != NULL)
+		fu_lfa_device_record_forget(self);
+}
+
+/* never show a version nobody reported: TF-A reports none, which reads as 0.0 */
+static void
+fu_lfa_device_sync_version(FuLfaDevice *self)
+{
+	FuDevice *device = FU_DEVICE(self);
+	g_autofree gchar *recorded = NULL;
+
+	if (self->inv.current_version != 0) {
+		self->version_source = FU_LFA_VERSION_SOURCE_FIRMWARE;
+		fu_device_remove_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED);
+		fu_device_set_version_raw(device, self->inv.current_version);
+		return;
+	}
+	recorded = fu_lfa_device_record_get(self, FU_LFA_RECORD_KIND_RUNNING);
+	if (recorded != NULL) {
+		self->version_source = FU_LFA_VERSION_SOURCE_RECORD;
+		fu_device_remove_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED);
+		fu_device_set_version(device, recorded);
+		return;
+	}
+
+	/* fwupd then offers no update for it, but a local cabinet can still be installed */
+	self->version_source = FU_LFA_VERSION_SOURCE_NONE;
+	fu_device_add_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED);
+	fu_device_set_version(device, NULL);
+}
+
+static gchar *
+fu_lfa_device_get_summary_idle(FuLfaDevice *self)
+{
+	const gchar *base = "Firmware image with Arm Live Firmware Activation";
+	if (self->version_source == FU_LFA_VERSION_SOURCE_NONE)
+		return g_strdup_printf("%s; the firmware does not report its version", base);
+	if (self->version_source == FU_LFA_VERSION_SOURCE_RECORD) {
+		return g_strdup_printf("%s; the firmware does not report its version, %s is "
+				       "the one fwupd activated in this boot",
+				       base,
+				       fu_device_get_version(FU_DEVICE(self)));
+	}
+	return g_strdup(base);
+}
+
 /* derive every flag from the last inventory, so that a rescan that changes one file
  * always yields the same device state as a fresh coldplug would */
 static void
@@ -215,7 +325,7 @@ fu_lfa_device_sync(FuLfaDevice *self)
 	FuDevice *device = FU_DEVICE(self);
 	gboolean can_activate = self->inv.activation_capable && !self->inv.may_reset_cpu;
 
-	fu_device_set_version_raw(device, self->inv.current_version);
+	fu_lfa_device_sync_version(self);
 
 	if (!can_activate) {
 		const gchar *reason = self->inv.may_reset_cpu
@@ -257,9 +367,12 @@ fu_lfa_device_sync(FuLfaDevice *self)
 	/* the summary is the one free-text field that fwupdmgr get-devices always shows */
 	if (self->inv.activation_pending) {
 		g_autofree gchar *summary = NULL;
-		g_autofree gchar *pending =
-		    fu_lfa_sysfs_version_to_string(self->inv.pending_version);
-		if (self->inv.pending_version != 0) {
+		g_autofree gchar *pending = NULL;
+		if (self->inv.pending_version != 0)
+			pending = fu_lfa_sysfs_version_to_string(self->inv.pending_version);
+		else
+			pending = fu_lfa_device_record_get(self, FU_LFA_RECORD_KIND_STAGED);
+		if (pending != NULL) {
 			summary = g_strdup_printf("Version %s is staged and pending %s",
 						  pending,
 						  can_activate ? "live activation" : "a reboot");
@@ -269,7 +382,8 @@ fu_lfa_device_sync(FuLfaDevice *self)
 		}
 		fu_device_set_summary(device, summary);
 	} else {
-		fu_device_set_summary(device, "Firmware image with Arm Live Firmware Activation");
+		g_autofree gchar *summary = fu_lfa_device_get_summary_idle(self);
+		fu_device_set_summary(device, summary);
 	}
 }
 
@@ -295,6 +409,7 @@ fu_lfa_device_refresh(FuLfaDevice *self, GError **error)
 {
 	const gchar *dir;
 	FuLfaDeviceInventory inv = {0};
+	gboolean was_pending = self->has_inventory && self->inv.activation_pending;
 	g_autofree gchar *upload_dir = NULL;
 
 	g_return_val_if_fail(FU_IS_LFA_DEVICE(self), FALSE);
@@ -309,6 +424,7 @@ fu_lfa_device_refresh(FuLfaDevice *self, GError **error)
 	fu_lfa_device_inventory_clear(&self->inv);
 	self->inv = inv;
 	self->has_inventory = TRUE;
+	fu_lfa_device_record_observe(self, was_pending);
 
 	upload_dir = fu_lfa_sysfs_get_upload_dir(self->guid);
 	g_free(self->upload_dir);
@@ -468,6 +584,7 @@ fu_lfa_device_activate_live(FuLfaDevice *self, FuProgress *progress, GError **er
 {
 	const gchar *dir = fu_lfa_device_get_dir(self, TRUE, error);
 	guint64 version_expected = self->inv.pending_version;
+	g_autofree gchar *staged = fu_lfa_device_record_get(self, FU_LFA_RECORD_KIND_STAGED);
 	gint errsv;
 
 	fu_progress_set_id(progress, G_STRLOC);
@@ -515,6 +632,12 @@ fu_lfa_device_activate_live(FuLfaDevice *self, FuProgress *progress, GError **er
 			    current,
 			    expected);
 		return FALSE;
+	}
+
+	/* the refresh forgot the record: only an image fwupd staged has a known version */
+	if (self->inv.current_version == 0 && staged != NULL) {
+		fu_lfa_device_record_set(self, FU_LFA_RECORD_KIND_RUNNING, staged);
+		fu_lfa_device_sync(self);
 	}
 	fu_progress_step_done(progress);
 	return TRUE;
@@ -785,6 +908,12 @@ fu_lfa_device_write_firmware(FuDevice *device,
 			    self->guid);
 		return FALSE;
 	}
+	if (self->inv.pending_version == 0) {
+		fu_lfa_device_record_set(self,
+					 FU_LFA_RECORD_KIND_STAGED,
+					 fu_firmware_get_version(firmware));
+		fu_lfa_device_sync(self);
+	}
 	fu_progress_step_done(progress);
 
 	if (fu_device_has_private_flag(device, FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION)) {
@@ -837,6 +966,7 @@ fu_lfa_device_finalize(GObject *object)
 	FuLfaDevice *self = FU_LFA_DEVICE(object);
 	g_free(self->guid);
 	g_free(self->upload_dir);
+	g_clear_object(&self->record);
 	fu_lfa_device_inventory_clear(&self->inv);
 	G_OBJECT_CLASS(fu_lfa_device_parent_class)->finalize(object);
 }
@@ -854,6 +984,21 @@ fu_lfa_device_class_init(FuLfaDeviceClass *klass)
 	device_class->write_firmware = fu_lfa_device_write_firmware;
 	device_class->convert_version = fu_lfa_device_convert_version;
 	device_class->set_progress = fu_lfa_device_set_progress;
+}
+
+/**
+ * fu_lfa_device_set_record:
+ * @self: a #FuLfaDevice
+ * @record: (nullable): the plugin's #FuLfaRecord
+ *
+ * Sets where the device remembers the versions fwupd staged and activated, for
+ * agents that report none.
+ **/
+void
+fu_lfa_device_set_record(FuLfaDevice *self, FuLfaRecord *record)
+{
+	g_return_if_fail(FU_IS_LFA_DEVICE(self));
+	g_set_object(&self->record, record);
 }
 
 const gchar *

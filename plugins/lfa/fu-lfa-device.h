@@ -8,6 +8,8 @@
 
 #include <fwupdplugin.h>
 
+#include "fu-lfa-record.h"
+
 #define FU_TYPE_LFA_DEVICE (fu_lfa_device_get_type())
 G_DECLARE_FINAL_TYPE(FuLfaDevice, fu_lfa_device, FU, LFA_DEVICE, FuDevice)
 
@@ -16,6 +18,8 @@ G_DECLARE_FINAL_TYPE(FuLfaDevice, fu_lfa_device, FU, LFA_DEVICE, FuDevice)
 
 FuLfaDevice *
 fu_lfa_device_new(FuContext *ctx, const gchar *path) G_GNUC_NON_NULL(1, 2);
+void
+fu_lfa_device_set_record(FuLfaDevice *self, FuLfaRecord *record) G_GNUC_NON_NULL(1);
 const gchar *
 fu_lfa_device_get_guid(FuLfaDevice *self) G_GNUC_NON_NULL(1);
 gboolean

@@ -8,6 +8,7 @@
 
 #include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
+#include "fu-lfa-record.h"
 #include "fu-lfa-sysfs.h"
 
 /* LFA agents list a handful of components; far more means a broken agent or tree,
@@ -29,6 +30,7 @@ struct _FuLfaPlugin {
 	FuPlugin parent_instance;
 	GHashTable *devices; /* GUID: FuLfaDevice */
 	GHashTable *warned;  /* directory name: reason already warned about */
+	FuLfaRecord *record; /* versions fwupd staged and activated in this boot */
 	guint rescan_cnt;
 	guint poll_ms;
 	guint poll_id;
@@ -125,6 +127,7 @@ fu_lfa_plugin_scan_one(FuLfaPlugin *self, const gchar *dir, const gchar *name, G
 	}
 
 	device = fu_lfa_device_new(fu_plugin_get_context(plugin), path);
+	fu_lfa_device_set_record(device, self->record);
 	if (!fu_device_probe(FU_DEVICE(device), &error_local)) {
 		fu_lfa_plugin_warn_once(self, seen, name, error_local->message);
 		return;
@@ -430,11 +433,22 @@ fu_lfa_plugin_modify_config(FuPlugin *plugin, const gchar *key, const gchar *val
 static gboolean
 fu_lfa_plugin_startup(FuPlugin *plugin, FuProgress *progress, GError **error)
 {
+	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
 	const gchar *policy = fu_plugin_get_config_value(plugin, "ActivationPolicy");
+	g_autofree gchar *statedir = fu_path_from_kind(FU_PATH_KIND_LOCALSTATEDIR_PKG);
+	g_autofree gchar *filename = g_build_filename(statedir, "lfa", "versions.conf", NULL);
+	g_autofree gchar *boot_id = fu_lfa_record_read_boot_id();
+	g_autoptr(GError) error_local = NULL;
 
 	/* an unknown policy must never activate firmware the admin wanted held back */
 	if (g_strcmp0(policy, "immediate") != 0 && g_strcmp0(policy, "deferred") != 0)
 		g_warning("unknown [lfa] ActivationPolicy '%s', using deferred", policy);
+
+	/* a lost record only turns versions fwupd activated back into unknown ones */
+	g_clear_object(&self->record);
+	self->record = fu_lfa_record_new(filename, boot_id);
+	if (!fu_lfa_record_load(self->record, &error_local))
+		g_warning("starting with no recorded versions: %s", error_local->message);
 	return TRUE;
 }
 
@@ -464,6 +478,7 @@ fu_lfa_plugin_finalize(GObject *obj)
 		g_source_remove(self->poll_id);
 	g_hash_table_unref(self->devices);
 	g_hash_table_unref(self->warned);
+	g_clear_object(&self->record);
 	G_OBJECT_CLASS(fu_lfa_plugin_parent_class)->finalize(obj);
 }
 

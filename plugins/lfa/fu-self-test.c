@@ -294,6 +294,43 @@ fu_test_kernel_reset(void)
 	memset(&fake_kernel, 0, sizeof(fake_kernel));
 }
 
+static void
+fu_test_set_boot_id(const gchar *boot_id)
+{
+	g_autofree gchar *dir =
+	    g_build_filename(fake_kernel.root, "proc", "sys", "kernel", "random", NULL);
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	fu_test_kernel_set(dir, "boot_id", boot_id);
+}
+
+static gchar *
+fu_test_record_filename(void)
+{
+	g_autofree gchar *statedir = fu_path_from_kind(FU_PATH_KIND_LOCALSTATEDIR_PKG);
+	return g_build_filename(statedir, "lfa", "versions.conf", NULL);
+}
+
+/* a new plugin instance over the same tree, as when the daemon starts */
+static void
+fu_test_plugin_start(FuTest *self)
+{
+	gboolean ret;
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	g_clear_object(&self->plugin);
+	g_hash_table_remove_all(self->devices);
+	self->plugin = fu_plugin_new_from_gtype(fu_lfa_plugin_get_type(), self->ctx);
+	g_signal_connect(self->plugin, "device-added", G_CALLBACK(fu_test_device_added_cb), self);
+	g_signal_connect(self->plugin,
+			 "device-removed",
+			 G_CALLBACK(fu_test_device_removed_cb),
+			 self);
+	ret = fu_plugin_runner_startup(self->plugin, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
 /* every test starts from a private copy of the checked-in tree */
 static FuTest *
 fu_test_new(const gchar *tree)
@@ -301,6 +338,8 @@ fu_test_new(const gchar *tree)
 	FuTest *self = g_new0(FuTest, 1);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *root = g_dir_make_tmp("fu-lfa-XXXXXX", &error);
+	g_autofree gchar *procfs = NULL;
+	g_autofree gchar *record = NULL;
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 	gboolean ret;
 
@@ -315,6 +354,13 @@ fu_test_new(const gchar *tree)
 	(void)g_setenv("FWUPD_SYSFSDIR", fake_kernel.root, TRUE);
 	(void)g_unsetenv("FWUPD_SYSFSFWDIR");
 
+	/* what fwupd recorded in an earlier test is from another machine */
+	procfs = g_build_filename(fake_kernel.root, "proc", NULL);
+	(void)g_setenv("FWUPD_PROCFS", procfs, TRUE);
+	fu_test_set_boot_id("5a2b3c4d-0000-4000-8000-000000000001");
+	record = fu_test_record_filename();
+	(void)g_unlink(record);
+
 	self->warnings = g_ptr_array_new_with_free_func(g_free);
 	captured_warnings = self->warnings;
 	self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -327,15 +373,7 @@ fu_test_new(const gchar *tree)
 	ret = fu_context_load_hwinfo(self->ctx, progress, FU_CONTEXT_HWID_FLAG_LOAD_CONFIG, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
-	self->plugin = fu_plugin_new_from_gtype(fu_lfa_plugin_get_type(), self->ctx);
-	g_signal_connect(self->plugin, "device-added", G_CALLBACK(fu_test_device_added_cb), self);
-	g_signal_connect(self->plugin,
-			 "device-removed",
-			 G_CALLBACK(fu_test_device_removed_cb),
-			 self);
-	ret = fu_plugin_runner_startup(self->plugin, progress, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_plugin_start(self);
 	return self;
 }
 
@@ -1199,6 +1237,8 @@ fu_lfa_plugin_activate_unknown_version(const gchar *shown)
 	fu_test_image_set(GUID_BL31, "pending_version", shown);
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	g_assert_cmpstr(fu_device_get_summary(device),
 			==,
 			"An update is staged and pending live activation");
@@ -1206,6 +1246,15 @@ fu_lfa_plugin_activate_unknown_version(const gchar *shown)
 	g_assert_no_error(error);
 	g_assert_true(ret);
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+
+	/* the platform staged it, so nobody knows what runs now */
+	g_assert_null(fu_device_get_version(device));
+	g_assert_true(
+	    fu_device_has_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Firmware image with Arm Live Firmware Activation; the firmware does not "
+			"report its version");
 }
 
 static void
@@ -1235,6 +1284,232 @@ fu_test_upload_get(const gchar *attr)
 	g_autofree gchar *dir =
 	    g_build_filename(fake_kernel.root, "class", "firmware", "lfa-" GUID_BL31, NULL);
 	return fu_test_kernel_get(dir, attr);
+}
+
+/* an image as TF-A shows it through any driver: no versions, nothing pending */
+static FuTest *
+fu_test_new_tfa(void)
+{
+	FuTest *self = fu_test_new("sys");
+	fu_test_image_set(GUID_BL31, "current_version", "0.0");
+	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(GUID_BL31, "pending_version", "N/A");
+	fake_kernel.upload_version = "0.0";
+	fu_test_coldplug(self);
+	return self;
+}
+
+static void
+fu_test_install(FuTest *self, const gchar *version)
+{
+	gboolean ret;
+	FuDevice *device = fu_test_get_device(self, GUID_BL31);
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 tf-a");
+	g_autoptr(GError) error = NULL;
+
+	/* what the engine does with the release's version */
+	fu_firmware_set_version(firmware, version);
+	ret = fu_plugin_runner_write_firmware(self->plugin,
+					      device,
+					      firmware,
+					      progress,
+					      FWUPD_INSTALL_FLAG_NONE,
+					      &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+static void
+fu_lfa_plugin_tfa_versions_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new_tfa();
+	g_autofree gchar *str = NULL;
+	g_autofree gchar *record = NULL;
+
+	/* 0.0 is what the driver passed in, not a version */
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
+	g_assert_true(
+	    fu_device_has_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED));
+	g_assert_nonnull(
+	    g_strstr_len(fu_device_get_summary(device), -1, "does not report its version"));
+	str = fu_device_to_string(device);
+	g_assert_nonnull(g_strstr_len(str, -1, "VersionSource:"));
+	g_assert_nonnull(g_strstr_len(str, -1, "none"));
+
+	/* fwupd knows what it installed, and the engine's after-install check holds */
+	fu_test_install(self, "1.5");
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_false(
+	    fu_device_has_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Firmware image with Arm Live Firmware Activation; the firmware does not "
+			"report its version, 1.5 is the one fwupd activated in this boot");
+
+	/* the daemon restarts in the same boot */
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+
+	/* a reboot runs whatever the platform booted */
+	fu_test_set_boot_id("5a2b3c4d-0000-4000-8000-000000000002");
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+
+	/* and the next install records in the new boot */
+	fu_test_install(self, "1.6");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.6");
+	record = fu_test_record_filename();
+	{
+		g_autofree gchar *buf = NULL;
+		g_assert_true(g_file_get_contents(record, &buf, NULL, NULL));
+		g_assert_nonnull(g_strstr_len(buf, -1, "000000000002"));
+		g_assert_null(g_strstr_len(buf, -1, "000000000001"));
+	}
+}
+
+static void
+fu_lfa_plugin_tfa_deferred_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new_tfa();
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "deferred", &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	device = fu_test_get_device(self, GUID_BL31);
+	fu_test_install(self, "1.6");
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	g_assert_null(fu_device_get_version(device));
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 1.6 is staged and pending live activation");
+
+	/* still staged after a daemon restart, then activated by fwupdmgr activate */
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 1.6 is staged and pending live activation");
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.6");
+
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "immediate", &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+/* what fwupd recorded goes stale the moment the image changes without it */
+static void
+fu_lfa_plugin_tfa_out_of_band_func(void)
+{
+	FuDevice *device;
+	gboolean ret;
+	g_autoptr(FuTest) self = fu_test_new_tfa();
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	device = fu_test_get_device(self, GUID_BL31);
+	fu_test_install(self, "1.5");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+
+	/* the BMC stages an image: 1.5 still runs */
+	fu_test_image_set(GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(GUID_BL31, "pending_version", "0.0");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"An update is staged and pending live activation");
+
+	/* fwupdmgr activate runs the BMC's image, whose version nobody knows */
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_assert_null(fu_device_get_version(device));
+
+	/* the kernel auto-activates an image the BMC staged over fwupd's */
+	fu_test_install(self, "1.7");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.7");
+	fu_test_image_set(GUID_BL31, "activation_pending", "1");
+	fu_test_rescan_uevent(self);
+	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_rescan_uevent(self);
+	g_assert_null(fu_device_get_version(device));
+
+	/* fwupd staged it but something else activated it while the daemon was down */
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "deferred", &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	fu_test_install(self, "1.8");
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "immediate", &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+/* the record is a file an admin can break: it costs versions, never an update */
+static void
+fu_lfa_plugin_tfa_bad_record_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new_tfa();
+	g_autofree gchar *record = fu_test_record_filename();
+	g_autoptr(GError) error = NULL;
+	gboolean ret;
+
+	/* not a key file */
+	ret = g_file_set_contents(record, "\x01 garbage [[[\n", -1, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	fu_test_plugin_start(self);
+	g_assert_cmpint(self->warnings->len, ==, 1);
+	g_assert_nonnull(g_strstr_len(g_ptr_array_index(self->warnings, 0), -1, "versions.conf"));
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+	fu_test_install(self, "1.5");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+
+	/* a version fwupd could not display is ignored */
+	ret = g_file_set_contents(record,
+				  "[" GUID_BL31 "]\n"
+				  "BootId=5a2b3c4d-0000-4000-8000-000000000001\n"
+				  "Running=1.2.3\n",
+				  -1,
+				  &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+
+	/* and a release whose version is not a pair is installed but not recorded */
+	fu_test_install(self, "1.2.3");
+	g_assert_null(fu_device_get_version(device));
 }
 
 static void
@@ -1511,6 +1786,10 @@ main(int argc, char **argv)
 			fu_lfa_plugin_activate_unknown_version_func);
 	g_test_add_func("/lfa/plugin/activate-unreported-version",
 			fu_lfa_plugin_activate_unreported_version_func);
+	g_test_add_func("/lfa/plugin/tfa-versions", fu_lfa_plugin_tfa_versions_func);
+	g_test_add_func("/lfa/plugin/tfa-deferred", fu_lfa_plugin_tfa_deferred_func);
+	g_test_add_func("/lfa/plugin/tfa-out-of-band", fu_lfa_plugin_tfa_out_of_band_func);
+	g_test_add_func("/lfa/plugin/tfa-bad-record", fu_lfa_plugin_tfa_bad_record_func);
 	g_test_add_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
 	g_test_add_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
 	g_test_add_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);

@@ -139,6 +139,35 @@ def test_fwupdtool_activate(h):
     check(h.image_get(GUID_BL33, "current_version") == "2.2", "fwupdtool: BL33 runs 2.2")
 
 
+def test_tfa_versions(h):
+    # TF-A's LFA service reports no versions: every driver shows 0.0
+    h.image_set(GUID_BL31, "current_version", "0.0")
+    h.control("versions=none\n")
+    h.start()
+    bl31 = h.device(GUID_BL31)
+    check("Version" not in bl31, "TF-A: no invented version is shown")
+    check("does not report its version" in bl31.get("Summary", ""), "TF-A: the summary says why")
+    check("updatable" in flags(bl31), "TF-A: still updatable")
+
+    cab = h.make_cab("bl31-1.9.cab", "1.9")
+    h.fwupdmgr(["install", cab])
+    bl31 = h.device(GUID_BL31)
+    check(h.image_get(GUID_BL31, "current_version") == "0.0", "TF-A: the kernel still says 0.0")
+    check(bl31.get("Version") == "1.9", "TF-A: fwupd shows the version it activated")
+    check("needs-activation" not in flags(bl31), "TF-A: activated live")
+    check("fwupd activated in this boot" in bl31.get("Summary", ""), "TF-A: the summary names the source")
+
+    # no endless update: the same release is now already installed
+    res = h.fwupdmgr(["install", cab], check_rc=False)
+    check(res.returncode != 0 and "already installed" in res.stdout + res.stderr,
+          "TF-A: installing 1.9 again is refused as the same version")
+
+    h.stop()
+    h.start()
+    check(h.device(GUID_BL31).get("Version") == "1.9", "TF-A: the version survives a daemon restart")
+    h.control("")
+
+
 def main():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
@@ -152,6 +181,7 @@ def main():
         test_install(h)
         test_deferred(h)
         test_fwupdtool_activate(h)
+        test_tfa_versions(h)
 
     return run(args, "lfa-daemon-", body)
 

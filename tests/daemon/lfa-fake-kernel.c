@@ -13,7 +13,8 @@
  *  - firmware/lfa/<GUID>/activate: "1" activates the pending image (CRC-32 of a
  *    staged emulated image checked first, as the emulated platform does at PRIME);
  *    the errno of the contract otherwise.  $LFA_FAKE_ROOT/control may hold
- *    "activate_errno=N" to inject an errno.
+ *    "activate_errno=N" to inject an errno, and "versions=none" to list staged
+ *    images as TF-A's LFA service does, with version 0.0.
  *  - class/firmware/lfa-<GUID>/loading: "1" starts, "0" stages the data written
  *    to `data` (header checks: magic, GUID, length, version), "-1" aborts.
  *
@@ -145,17 +146,33 @@ guid_to_bytes(const char *str, uint8_t *buf)
 	return n == 32 ? 0 : -1;
 }
 
+/* the value after key= in the control file, or NULL */
+static const char *
+control_get(const char *root, const char *key, char *buf, size_t bufsz)
+{
+	const char *p;
+	if (file_get(root, "control", buf, bufsz) < 0)
+		return NULL;
+	p = strstr(buf, key);
+	if (p == NULL)
+		return NULL;
+	return p + strlen(key);
+}
+
 static int
 control_errno(const char *root)
 {
 	char buf[256];
-	const char *p;
-	if (file_get(root, "control", buf, sizeof(buf)) < 0)
-		return 0;
-	p = strstr(buf, "activate_errno=");
-	if (p == NULL)
-		return 0;
-	return atoi(p + strlen("activate_errno="));
+	const char *p = control_get(root, "activate_errno=", buf, sizeof(buf));
+	return p != NULL ? atoi(p) : 0;
+}
+
+static int
+control_no_versions(const char *root)
+{
+	char buf[256];
+	const char *p = control_get(root, "versions=", buf, sizeof(buf));
+	return p != NULL && strncmp(p, "none", 4) == 0;
 }
 
 static ssize_t
@@ -251,6 +268,8 @@ stage(const char *root, const char *dir)
 	mkdir(staged_dir, 0755);
 	file_set(staged_dir, guid, image, (size_t)len);
 	snprintf(image_dir, sizeof(image_dir), "%s/firmware/lfa/%s", root, guid);
+	if (control_no_versions(root))
+		version_raw = 0;
 	snprintf(version,
 		 sizeof(version),
 		 "%u.%u",
