@@ -411,6 +411,27 @@ fu_test_get_device(FuTest *self, const gchar *guid)
 	return device;
 }
 
+static void
+fu_test_set_policy(FuTest *self, const gchar *policy)
+{
+	gboolean ret;
+	g_autoptr(GError) error = NULL;
+	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", policy, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+static void
+fu_test_activate(FuTest *self, FuDevice *device)
+{
+	gboolean ret;
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
 static guint
 fu_test_count_warnings(FuTest *self, const gchar *needle)
 {
@@ -1099,9 +1120,7 @@ fu_lfa_plugin_activate_func(void)
 
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
-	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_activate(self, device);
 	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.3");
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
@@ -1228,10 +1247,7 @@ static void
 fu_lfa_plugin_activate_unknown_version(const gchar *shown)
 {
 	FuDevice *device;
-	gboolean ret;
 	g_autoptr(FuTest) self = fu_test_new("sys");
-	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(GError) error = NULL;
 
 	fu_test_image_set(GUID_BL31, "current_version", shown);
 	fu_test_image_set(GUID_BL31, "pending_version", shown);
@@ -1242,9 +1258,7 @@ fu_lfa_plugin_activate_unknown_version(const gchar *shown)
 	g_assert_cmpstr(fu_device_get_summary(device),
 			==,
 			"An update is staged and pending live activation");
-	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_activate(self, device);
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 
 	/* the platform staged it, so nobody knows what runs now */
@@ -1381,14 +1395,9 @@ static void
 fu_lfa_plugin_tfa_deferred_func(void)
 {
 	FuDevice *device;
-	gboolean ret;
 	g_autoptr(FuTest) self = fu_test_new_tfa();
-	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(GError) error = NULL;
 
-	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "deferred", &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_set_policy(self, "deferred");
 	device = fu_test_get_device(self, GUID_BL31);
 	fu_test_install(self, "1.6");
 	g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
@@ -1405,14 +1414,10 @@ fu_lfa_plugin_tfa_deferred_func(void)
 	g_assert_cmpstr(fu_device_get_summary(device),
 			==,
 			"Version 1.6 is staged and pending live activation");
-	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_activate(self, device);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.6");
 
-	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "immediate", &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_set_policy(self, "immediate");
 }
 
 /* what fwupd recorded goes stale the moment the image changes without it */
@@ -1420,10 +1425,7 @@ static void
 fu_lfa_plugin_tfa_out_of_band_func(void)
 {
 	FuDevice *device;
-	gboolean ret;
 	g_autoptr(FuTest) self = fu_test_new_tfa();
-	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(GError) error = NULL;
 
 	device = fu_test_get_device(self, GUID_BL31);
 	fu_test_install(self, "1.5");
@@ -1440,9 +1442,7 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 			"An update is staged and pending live activation");
 
 	/* fwupdmgr activate runs the BMC's image, whose version nobody knows */
-	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_activate(self, device);
 	g_assert_null(fu_device_get_version(device));
 
 	/* the kernel auto-activates an image the BMC staged over fwupd's */
@@ -1455,9 +1455,7 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 	g_assert_null(fu_device_get_version(device));
 
 	/* fwupd staged it but something else activated it while the daemon was down */
-	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "deferred", &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_set_policy(self, "deferred");
 	fu_test_install(self, "1.8");
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	fu_test_image_set(GUID_BL31, "activation_pending", "0");
@@ -1465,9 +1463,7 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 	g_assert_null(fu_device_get_version(device));
-	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "immediate", &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_set_policy(self, "immediate");
 }
 
 /* the record is a file an admin can break: it costs versions, never an update */
@@ -1574,9 +1570,7 @@ fu_lfa_plugin_upload_deferred_func(void)
 	g_assert_false(ret);
 	g_clear_error(&error);
 
-	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "deferred", &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_set_policy(self, "deferred");
 	g_assert_cmpstr(fu_plugin_get_config_value(self->plugin, "ActivationPolicy"),
 			==,
 			"deferred");
@@ -1600,15 +1594,11 @@ fu_lfa_plugin_upload_deferred_func(void)
 			"Version 1.6 is staged and pending live activation");
 
 	/* activated later by fwupdmgr activate */
-	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_activate(self, device);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.6");
 
 	/* back to the default for the other tests sharing this state directory */
-	ret = fu_plugin_runner_modify_config(self->plugin, "ActivationPolicy", "immediate", &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	fu_test_set_policy(self, "immediate");
 }
 
 static void
