@@ -952,7 +952,7 @@ fu_lfa_device_init(FuLfaDevice *self)
 	FuDevice *device = FU_DEVICE(self);
 	fu_device_set_version_format(device, FWUPD_VERSION_FORMAT_PAIR);
 	fu_device_add_protocol(device, "com.arm.lfa");
-	fu_device_add_icon(device, "computer");
+	fu_device_add_icon(device, FU_DEVICE_ICON_COMPUTER);
 	fu_device_add_flag(device, FWUPD_DEVICE_FLAG_INTERNAL);
 	fu_device_add_flag(device, FWUPD_DEVICE_FLAG_SIGNED_PAYLOAD);
 	fu_device_add_private_flag(device, FU_DEVICE_PRIVATE_FLAG_SKIPS_RESTART);

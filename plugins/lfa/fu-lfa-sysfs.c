@@ -128,7 +128,8 @@ fu_lfa_sysfs_read(const gchar *dir, const gchar *attr, FuLfaSysfsReadFlags flags
 }
 
 /* returns 0 or the errno of the failing call, as the kernel's store handler
- * reports its result only through errno */
+ * reports its result only through errno; fwupd's I/O helpers would fold every
+ * errno into FWUPD_ERROR_WRITE */
 gint
 fu_lfa_sysfs_write(const gchar *dir, const gchar *attr, const gchar *value)
 {
@@ -234,23 +235,18 @@ fu_lfa_sysfs_parse_version(const gchar *str, guint64 *value, GError **error)
 	return TRUE;
 }
 
-/* the kernel prints GUIDs with %pUb: lower case, 8-4-4-4-12 */
+/* the kernel prints GUIDs with %pUb: lower case, 8-4-4-4-12; fwupd has no use
+ * for the zero GUID either */
 gboolean
 fu_lfa_sysfs_guid_is_valid(const gchar *str)
 {
-	const gchar *tmpl = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-	gsize i;
-
-	for (i = 0; tmpl[i] != '\0'; i++) {
-		if (tmpl[i] == '-') {
-			if (str[i] != '-')
-				return FALSE;
-			continue;
-		}
-		if (!g_ascii_isdigit(str[i]) && !(str[i] >= 'a' && str[i] <= 'f'))
+	if (!fwupd_guid_is_valid(str))
+		return FALSE;
+	for (const gchar *p = str; *p != '\0'; p++) {
+		if (g_ascii_isupper(*p))
 			return FALSE;
 	}
-	return str[i] == '\0';
+	return TRUE;
 }
 
 gchar *

@@ -244,6 +244,8 @@ fu_test_copy_tree(const gchar *src, const gchar *dst)
 	}
 }
 
+/* not fu_path_rmtree(): it descends into symlinks to directories, which these
+ * trees have (the bound driver link) */
 static void
 fu_test_rm_rf(const gchar *path)
 {
@@ -532,6 +534,7 @@ fu_lfa_sysfs_parse_func(void)
 	g_assert_false(fu_lfa_sysfs_guid_is_valid("47d4086d4cfe-9846-9b95-2950cbbd5a00-"));
 	g_assert_false(fu_lfa_sysfs_guid_is_valid("47d4086g-4cfe-9846-9b95-2950cbbd5a00"));
 	g_assert_false(fu_lfa_sysfs_guid_is_valid(""));
+	g_assert_false(fu_lfa_sysfs_guid_is_valid("00000000-0000-0000-0000-000000000000"));
 }
 
 static void
