@@ -16,12 +16,13 @@
 
 /* the kernel gives PRIME 30 s and ACTIVATE 10 s; staging on a BMC-backed upload
  * device can be much slower than the write itself */
-#define FU_LFA_DEVICE_UPLOAD_TIMEOUT_MS (10 * 60 * 1000)
-#define FU_LFA_DEVICE_UPLOAD_POLL_MS	50
-#define FU_LFA_DEVICE_UPLOAD_CHUNK	0x10000
-#define FU_LFA_DEVICE_FIRMWARE_SIZE_MAX (64 * 1024 * 1024)
-#define FU_LFA_DEVICE_INHIBIT_NO_LIVE	"lfa-no-live-activation"
-#define FU_LFA_DEVICE_INHIBIT_NO_UPLOAD "lfa-no-upload-device"
+#define FU_LFA_DEVICE_UPLOAD_TIMEOUT_MS	  (10 * 60 * 1000)
+#define FU_LFA_DEVICE_UPLOAD_POLL_MS	  50
+#define FU_LFA_DEVICE_UPLOAD_CHUNK	  0x10000
+#define FU_LFA_DEVICE_FIRMWARE_SIZE_MAX	  (64 * 1024 * 1024)
+#define FU_LFA_DEVICE_INHIBIT_NO_LIVE	  "lfa-no-live-activation"
+#define FU_LFA_DEVICE_INHIBIT_NO_UPLOAD	  "lfa-no-upload-device"
+#define FU_LFA_DEVICE_INHIBIT_NO_PLATFORM "lfa-no-platform-identity"
 
 typedef enum {
 	FU_LFA_TRISTATE_UNKNOWN,
@@ -57,6 +58,7 @@ struct _FuLfaDevice {
 	gboolean has_inventory;
 	FuLfaRecord *record; /* NULL: nothing is remembered */
 	FuLfaVersionSource version_source;
+	gboolean has_platform_id; /* firmware can be matched to this platform only */
 };
 
 G_DEFINE_TYPE(FuLfaDevice, fu_lfa_device, FU_TYPE_DEVICE)
@@ -339,7 +341,18 @@ fu_lfa_device_sync(FuLfaDevice *self)
 		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_LIVE);
 	}
 
-	if (self->upload_dir != NULL && can_activate) {
+	/* without an identity, any cabinet for this GUID would be for every platform */
+	if (!self->has_platform_id) {
+		fu_device_inhibit(device,
+				  FU_LFA_DEVICE_INHIBIT_NO_PLATFORM,
+				  "The platform does not identify itself (no SMBIOS system "
+				  "manufacturer and product, and no device-tree root), so no "
+				  "firmware can be matched to it");
+	} else {
+		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_PLATFORM);
+	}
+
+	if (self->upload_dir != NULL && can_activate && self->has_platform_id) {
 		/* an inhibited device is updatable-hidden until the inhibit goes away */
 		if (!fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN))
 			fu_device_add_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE);
@@ -350,7 +363,7 @@ fu_lfa_device_sync(FuLfaDevice *self)
 		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
 
 		/* the reason it cannot be activated is the one that matters */
-		if (self->upload_dir == NULL && can_activate) {
+		if (self->upload_dir == NULL && can_activate && self->has_platform_id) {
 			fu_device_inhibit(device,
 					  FU_LFA_DEVICE_INHIBIT_NO_UPLOAD,
 					  "The platform (BMC or capsule) stages updates of this "
@@ -434,6 +447,47 @@ fu_lfa_device_refresh(FuLfaDevice *self, GError **error)
 	return TRUE;
 }
 
+/* Manufacturer and ProductName come from SMBIOS, or on device-tree platforms
+ * from the root node (vendor and model, else the first compatible); decided
+ * before the first sync, which makes the device updatable or not */
+static void
+fu_lfa_device_probe_platform(FuLfaDevice *self, FuContext *ctx)
+{
+	FuDevice *device = FU_DEVICE(self);
+
+	if (!fu_context_has_flag(ctx, FU_CONTEXT_FLAG_LOADED_HWINFO))
+		return;
+	fu_device_add_instance_strsafe(device,
+				       "VENDOR",
+				       fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_MANUFACTURER));
+	fu_device_add_instance_strsafe(device,
+				       "PRODUCT",
+				       fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_PRODUCT_NAME));
+	fu_device_add_instance_str(device, "GUID", self->guid);
+	self->has_platform_id = fu_device_get_instance_str(device, "VENDOR") != NULL &&
+				fu_device_get_instance_str(device, "PRODUCT") != NULL;
+}
+
+/* images are the platform's firmware: the platform vendor owns them on the LVFS */
+static void
+fu_lfa_device_probe_vendor(FuLfaDevice *self, FuContext *ctx)
+{
+	FuDevice *device = FU_DEVICE(self);
+	const gchar *vendor = fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_MANUFACTURER);
+	const gchar *bios_vendor = fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_BIOS_VENDOR);
+
+	if (!fu_context_has_flag(ctx, FU_CONTEXT_FLAG_LOADED_HWINFO))
+		return;
+	if (fu_device_get_vendor(device) == NULL && vendor != NULL)
+		fu_device_set_vendor(device, vendor);
+	/* device-tree platforms have no SMBIOS: like mtd, fall back to the
+	 * manufacturer fwupd derives from the DT root node */
+	if (bios_vendor == NULL)
+		bios_vendor = vendor;
+	if (bios_vendor != NULL)
+		fu_device_build_vendor_id(device, "DMI", bios_vendor);
+}
+
 static gboolean
 fu_lfa_device_probe(FuDevice *device, GError **error)
 {
@@ -451,30 +505,21 @@ fu_lfa_device_probe(FuDevice *device, GError **error)
 	}
 	g_free(self->guid);
 	self->guid = g_steal_pointer(&guid);
+	fu_lfa_device_probe_platform(self, ctx);
 	if (!fu_lfa_device_refresh(self, error))
 		return FALSE;
 
 	/* the kernel name first, so that a quirk matching the GUID can replace it */
 	fu_device_set_name(device, self->inv.name);
 	fu_device_set_logical_id(device, self->guid);
-	fu_device_add_instance_id(device, self->guid);
 
-	/* images are the platform's firmware: the platform vendor owns them on the LVFS */
-	if (fu_context_has_flag(ctx, FU_CONTEXT_FLAG_LOADED_HWINFO)) {
-		const gchar *bios_vendor = fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_BIOS_VENDOR);
-		if (fu_device_get_vendor(device) == NULL) {
-			const gchar *vendor =
-			    fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_MANUFACTURER);
-			if (vendor != NULL)
-				fu_device_set_vendor(device, vendor);
-		}
-		/* device-tree platforms have no SMBIOS: like mtd, fall back to
-		 * the manufacturer fwupd derives from the DT root node */
-		if (bios_vendor == NULL)
-			bios_vendor = fu_context_get_hwid_value(ctx, FU_HWIDS_KEY_MANUFACTURER);
-		if (bios_vendor != NULL)
-			fu_device_build_vendor_id(device, "DMI", bios_vendor);
-	}
+	/* image GUIDs are TF-A's generic component UUIDs, the same on every platform:
+	 * the bare GUID only selects quirks, firmware matches the qualified one */
+	fu_device_add_instance_id_full(device, self->guid, FU_DEVICE_INSTANCE_FLAG_QUIRKS);
+	if (self->has_platform_id &&
+	    !fu_device_build_instance_id(device, error, "LFA", "VENDOR", "PRODUCT", "GUID", NULL))
+		return FALSE;
+	fu_lfa_device_probe_vendor(self, ctx);
 	return TRUE;
 }
 

@@ -26,6 +26,12 @@
 #define GUID_UNKNOWN "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
 #define GUID_NEW     "3f2a6b1c-0d4e-4f5a-8b6c-7d8e9fa0b1c2"
 
+/* the platform every test runs on, as fwupd.conf can set its HWID values */
+#define TEST_MANUFACTURER "Example"
+#define TEST_PRODUCT	  "Arm Server"
+#define TEST_INSTANCE_BL31                                                                         \
+	"LFA\\VENDOR_Example&PRODUCT_Arm-Server&GUID_47d4086d-4cfe-9846-9b95-2950cbbd5a00"
+
 /*
  * The fake kernel: the plugin is linked into this executable, so its write() calls
  * bind to the definition below, which performs the side effects the LFA driver and
@@ -329,6 +335,30 @@ fu_test_plugin_start(FuTest *self)
 			 G_CALLBACK(fu_test_device_removed_cb),
 			 self);
 	ret = fu_plugin_runner_startup(self->plugin, progress, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+}
+
+/* fwupd.conf in FWUPD_SYSCONFDIR is where fwupd takes HWID values from first;
+ * NULL leaves the platform without an identity */
+static void
+fu_test_set_platform(const gchar *manufacturer, const gchar *product)
+{
+	gboolean ret;
+	g_autofree gchar *dir = g_build_filename(g_getenv("FWUPD_SYSCONFDIR"), "fwupd", NULL);
+	g_autofree gchar *fn = g_build_filename(dir, "fwupd.conf", NULL);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	(void)g_key_file_load_from_file(kf, fn, G_KEY_FILE_KEEP_COMMENTS, NULL);
+	(void)g_key_file_remove_key(kf, "fwupd", FU_HWIDS_KEY_MANUFACTURER, NULL);
+	(void)g_key_file_remove_key(kf, "fwupd", FU_HWIDS_KEY_PRODUCT_NAME, NULL);
+	if (manufacturer != NULL)
+		g_key_file_set_string(kf, "fwupd", FU_HWIDS_KEY_MANUFACTURER, manufacturer);
+	if (product != NULL)
+		g_key_file_set_string(kf, "fwupd", FU_HWIDS_KEY_PRODUCT_NAME, product);
+	ret = g_key_file_save_to_file(kf, fn, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
 }
@@ -644,7 +674,8 @@ fu_lfa_plugin_coldplug_func(void)
 
 	/* known image, pending, with an upload device */
 	device = fu_test_get_device(self, GUID_BL31);
-	g_assert_true(fu_device_has_guid(device, GUID_BL31));
+	g_assert_true(
+	    fu_device_has_instance_id(device, TEST_INSTANCE_BL31, FU_DEVICE_INSTANCE_FLAG_VISIBLE));
 	g_assert_cmpstr(fu_device_get_name(device), ==, "TF-A BL31 Runtime Firmware");
 	g_assert_cmpstr(fu_device_get_vendor(device), ==, "Arm");
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
@@ -1715,6 +1746,55 @@ fu_lfa_plugin_no_upload_func(void)
 }
 
 /* what src/fu-self-test does to every device type: no tree, odd physical ID */
+/* TF-A's image GUIDs are the same on every platform: firmware matches only the
+ * GUID qualified by this platform's manufacturer and product */
+static void
+fu_lfa_plugin_platform_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autofree gchar *guid_qualified = fwupd_guid_hash_string(TEST_INSTANCE_BL31);
+	g_autofree gchar *guid_other =
+	    fwupd_guid_hash_string("LFA\\VENDOR_Example&PRODUCT_Other-Server&GUID_" GUID_BL31);
+
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_true(fu_device_has_guid(device, guid_qualified));
+	g_assert_false(fu_device_has_guid(device, guid_other));
+	g_assert_false(fu_device_has_guid(device, GUID_BL31));
+	g_assert_true(fu_device_has_instance_id(device, GUID_BL31, FU_DEVICE_INSTANCE_FLAG_QUIRKS));
+	g_assert_false(
+	    fu_device_has_instance_id(device, GUID_BL31, FU_DEVICE_INSTANCE_FLAG_VISIBLE));
+	/* the quirk still names it */
+	g_assert_cmpstr(fu_device_get_name(device), ==, "TF-A BL31 Runtime Firmware");
+	g_assert_true(fu_device_has_vendor_id(device, "DMI:" TEST_MANUFACTURER));
+}
+
+/* a platform that names nobody must not accept everybody's firmware */
+static void
+fu_lfa_plugin_no_platform_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = NULL;
+
+	fu_test_set_platform(NULL, TEST_PRODUCT);
+	self = fu_test_new("sys");
+	fu_test_set_platform(TEST_MANUFACTURER, TEST_PRODUCT);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpint(fu_device_get_guids(device)->len, ==, 0);
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN));
+	g_assert_nonnull(
+	    g_strstr_len(fu_device_get_update_error(device), -1, "does not identify itself"));
+
+	/* what the BMC staged still activates live */
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	fu_test_activate(self, device);
+	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.3");
+}
+
 static void
 fu_lfa_device_no_tree_func(void)
 {
@@ -1759,11 +1839,14 @@ main(int argc, char **argv)
 	(void)g_setenv("FWUPD_LOCALSTATEDIR", statedir, TRUE);
 	(void)g_setenv("FWUPD_SYSCONFDIR", statedir, TRUE);
 	(void)g_setenv("FWUPD_DATADIR_QUIRKS", SRCDIR, TRUE);
+	fu_test_set_platform(TEST_MANUFACTURER, TEST_PRODUCT);
 
 	g_test_add_func("/lfa/sysfs/parse", fu_lfa_sysfs_parse_func);
 	g_test_add_func("/lfa/sysfs/read", fu_lfa_sysfs_read_func);
 	g_test_add_func("/lfa/device/no-tree", fu_lfa_device_no_tree_func);
 	g_test_add_func("/lfa/plugin/coldplug", fu_lfa_plugin_coldplug_func);
+	g_test_add_func("/lfa/plugin/platform", fu_lfa_plugin_platform_func);
+	g_test_add_func("/lfa/plugin/no-platform", fu_lfa_plugin_no_platform_func);
 	g_test_add_func("/lfa/plugin/no-inventory", fu_lfa_plugin_no_inventory_func);
 	g_test_add_func("/lfa/plugin/malformed", fu_lfa_plugin_malformed_func);
 	g_test_add_func("/lfa/plugin/many", fu_lfa_plugin_many_func);

@@ -49,6 +49,9 @@ DMI = {
     "chassis_type": "23",
 }
 
+# the platform as make-cab names it for a cabinet that is for this one
+PLATFORM = ["--platform", DMI["sys_vendor"], DMI["product_name"]]
+
 
 class Failure(Exception):
     pass
@@ -236,7 +239,7 @@ class Harness:
         return json.loads(res.stdout)["Devices"]
 
     def devices(self):
-        return {d["Guid"][0]: d for d in self.all_devices() if d.get("Plugin") == "lfa"}
+        return {image_guid(d): d for d in self.all_devices() if d.get("Plugin") == "lfa"}
 
     def device(self, guid):
         devs = self.devices()
@@ -244,13 +247,26 @@ class Harness:
             raise Failure(f"no device for {guid}: {sorted(devs)}")
         return devs[guid]
 
-    def make_cab(self, name, version, *extra):
+    def make_cab(self, name, version, *extra, target=PLATFORM):
+        """A cabinet for BL31 of this platform, or with target=["--provides", GUID]
+        (or another ["--platform", ...]) for somebody else's."""
         out = os.path.join(self.tmp, name)
         subprocess.run(
-            [sys.executable, self.args.make_cab, "--guid", GUID_BL31, "--version", version, *extra, "-o", out],
-            check=True,
+            [sys.executable, self.args.make_cab, "--guid", GUID_BL31, *target, "--version", version,
+             *extra, "-o", out],
+            check=True, stdout=subprocess.DEVNULL,
         )
         return out
+
+
+def image_guid(dev):
+    """The image GUID of an LFA device: the plugin's only visible instance ID is
+    LFA\\VENDOR_..&PRODUCT_..&GUID_<image GUID>; without a platform identity
+    the device has none and is keyed by its name."""
+    for iid in dev.get("InstanceIds", []):
+        if iid.startswith("LFA\\") and "&GUID_" in iid:
+            return iid.rsplit("&GUID_", 1)[1]
+    return dev.get("Name")
 
 
 def flags(dev):

@@ -109,6 +109,38 @@ def test_install(h):
     check(h.device(GUID_BL31)["Version"] == "1.5", "upload error: version unchanged")
 
 
+def test_platform(h):
+    """Image GUIDs are the same on every TF-A platform: a cabinet must name this
+    platform to be offered, and nothing is staged for one that does not."""
+    bl31 = h.device(GUID_BL31)
+    check(GUID_BL31 not in bl31.get("Guid", []), "the bare image GUID is not a firmware GUID")
+    instance = f"LFA\\VENDOR_Example&PRODUCT_Arm-Server&GUID_{GUID_BL31}"
+    check(instance in bl31.get("InstanceIds", []), "the image is qualified by the platform")
+    before = h.image_get(GUID_BL31, "current_version")
+    for name, target in (
+        ("other platform", ["--platform", "Example", "Other Server"]),
+        ("bare image GUID", ["--provides", GUID_BL31]),
+    ):
+        cab = h.make_cab("bl31-other.cab", "1.7", target=target)
+        res = h.fwupdmgr(["install", cab], check_rc=False)
+        out = res.stdout + res.stderr
+        print(f"# {name}: {out.strip().splitlines()[-1]}")
+        check(res.returncode != 0, f"{name}: the cabinet is refused")
+        check("No supported devices found" in out, f"{name}: fwupd says no device here takes it")
+        check(h.image_get(GUID_BL31, "current_version") == before
+              and h.image_get(GUID_BL31, "activation_pending") == "0",
+              f"{name}: nothing staged, nothing activated")
+
+    # a vendor may restrict further to hardware IDs: a CHID this machine lacks
+    cab = h.make_cab("bl31-chid.cab", "1.7", "--requires-chid", "00000000-0000-5000-8000-000000000001")
+    res = h.fwupdmgr(["install", cab], check_rc=False)
+    out = res.stdout + res.stderr
+    print(f"# CHID: {out.strip().splitlines()[-1]}")
+    check(res.returncode != 0 and "00000000-0000-5000-8000-000000000001" in out,
+          "a cabinet requiring a CHID this machine lacks is refused, naming the CHID")
+    check(h.image_get(GUID_BL31, "current_version") == before, "CHID: nothing staged")
+
+
 def test_deferred(h):
     h.stop()
     h.start(policy="deferred")
@@ -179,6 +211,7 @@ def main():
         test_get_devices(h)
         test_activate_staged_out_of_band(h)
         test_install(h)
+        test_platform(h)
         test_deferred(h)
         test_fwupdtool_activate(h)
         test_tfa_versions(h)

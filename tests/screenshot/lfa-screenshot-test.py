@@ -28,7 +28,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 # pylint: disable=wrong-import-position
-from fwupd_harness import GUID_BL31, Failure, add_arguments, check, flags, run  # noqa: E402
+from fwupd_harness import GUID_BL31, PLATFORM, Failure, add_arguments, check, flags, image_guid, run  # noqa: E402
 
 SKIP = 77
 SCREEN = (1280, 800)
@@ -234,7 +234,7 @@ def add_release(h, img):
     version = f"{major}.{int(minor) + 1}"
     fw = os.path.join(h.tmp, "firmware")
     os.makedirs(fw)
-    subprocess.run([sys.executable, h.args.make_cab, "--guid", img["guid"], "--version", version,
+    subprocess.run([sys.executable, h.args.make_cab, "--guid", img["guid"], *PLATFORM, "--version", version,
                     "--name", "TF-A BL31 Runtime Firmware", "-o", os.path.join(fw, f"bl31-{version}.cab")],
                    check=True, capture_output=True)
     remotes = os.path.join(h.tmp, "etc", "fwupd", "remotes.d")
@@ -252,12 +252,12 @@ def check_daemon(h, images, release):
         check(img["guid"] in devs and devs[img["guid"]]["Version"] == img["current"],
               f"fwupdmgr lists {img['label']} {img['current']}")
     expected = {i["guid"] for i in images if gnome_firmware_lists(i)}
-    shown = {d["Guid"][0] for d in h.all_devices() if GNOME_FIRMWARE_FLAGS & set(flags(d))}
+    shown = {image_guid(d) for d in h.all_devices() if GNOME_FIRMWARE_FLAGS & set(flags(d))}
     check(shown == expected,
           f"fwupdmgr: exactly the live-updatable images are what GNOME Firmware lists ({len(expected)})")
     check(f"New version:      {release}" in h.fwupdmgr(["get-updates"]).stdout,
           f"fwupdmgr get-updates offers BL31 {release}")
-    return [d for d in h.all_devices() if d["Guid"][0] in expected]
+    return [d for d in h.all_devices() if image_guid(d) in expected]
 
 
 def screenshot(h, args, images):
@@ -320,7 +320,7 @@ def screenshot(h, args, images):
         # business, so every row is visited; then TF-A BL31 is selected so
         # that its details and the offered upgrade show.
         ids = {d["DeviceId"]: d for d in shown}
-        bl31_id = next(i for i, d in ids.items() if d["Guid"][0] == GUID_BL31)
+        bl31_id = next(i for i, d in ids.items() if image_guid(d) == GUID_BL31)
         rows = [bus.calls("GetReleases")[0]]
 
         def select(row):

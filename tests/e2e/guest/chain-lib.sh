@@ -125,9 +125,15 @@ dev_json() {
 }
 
 dev_field() {	# dev_field GUID KEY (after dev_json)
-	awk -v guid="\"$1\"" -v key="\"$2\"" '
+	# the image GUID is the name of an unknown image and ends the
+	# platform-qualified instance ID (LFA\VENDOR_..&PRODUCT_..&GUID_<image>)
+	awk -v guid="$1" -v key="\"$2\"" '
 	/^    \{/ { n = 0; hit = 0 }
-	{ line[n++] = $0; if (index($0, guid)) hit = 1 }
+	{
+		line[n++] = $0
+		if (index($0, "\"" guid "\"") || index($0, "&GUID_" guid "\""))
+			hit = 1
+	}
 	/^    \}/ {
 		if (hit)
 			for (i = 0; i < n; i++) {

@@ -14,6 +14,12 @@ dev_json
 
 check_eq "BL31 name" "$(dev_field $GUID_BL31 Name)" "TF-A BL31 Runtime Firmware"
 check_eq "BL31 version" "$(dev_field $GUID_BL31 Version)" "2.12"
+# QEMU virt's DT root names the platform (model linux,dummy-virt, no vendor)
+check_eq "BL31 is matched by the platform-qualified instance ID" \
+	"$(dev_field $GUID_BL31 InstanceIds)" \
+	'LFA\\VENDOR_linux&PRODUCT_linux-dummy-virt&GUID_'$GUID_BL31
+check "the bare image GUID is not a firmware GUID" \
+	eval '! dev_field $GUID_BL31 Guid | grep -qx "$GUID_BL31"'
 check_eq "BL31 version format" "$(dev_field $GUID_BL31 VersionFormat)" "pair"
 check "BL31 is updatable (firmware-upload device)" dev_has_flag $GUID_BL31 updatable
 check "BL31 has nothing to activate" eval '! dev_has_flag $GUID_BL31 needs-activation'

@@ -8,6 +8,20 @@
 start_chain_or_bail
 dev_json
 check_eq "BL31 runs 2.12 before" "$(dev_field $GUID_BL31 Version)" "2.12"
+
+# the same image GUID built for another board: TF-A's GUIDs are the same on
+# every platform, so only the platform-qualified GUID may match
+lfa_log_clear
+if fwupdmgr install /tmp/bl31-other-board.cab >/tmp/out 2>&1; then
+	not_ok "a cabinet for another board is refused"
+else
+	ok "a cabinet for another board is refused"
+fi
+sed 's/^/#   /' /tmp/out | tail -n 1
+check "fwupd says no device here takes it" grep -q "No supported devices found" /tmp/out
+check_eq "nothing staged for another board" "$(sysfs $GUID_BL31 activation_pending)" "0"
+check "no LFA call for another board" eval '! grep -q "call=PRIME" "$LFA_EMU/log"'
+
 lfa_log_clear
 if fwupdmgr install /tmp/bl31-2.13.cab >/tmp/out 2>&1; then
 	ok "fwupdmgr install bl31-2.13.cab succeeds"
