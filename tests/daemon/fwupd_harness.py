@@ -71,6 +71,7 @@ def add_arguments(parser):
     parser.add_argument("--fwupdtool", required=True)
     parser.add_argument("--shim", required=True)
     parser.add_argument("--make-cab", required=True)
+    parser.add_argument("--libfwupd", help="libfwupd.so of this build, for clients that link it")
     parser.add_argument("--log-dir", required=True)
 
 
@@ -246,6 +247,18 @@ class Harness:
         if guid not in devs:
             raise Failure(f"no device for {guid}: {sorted(devs)}")
         return devs[guid]
+
+    def add_directory_remote(self, name, title):
+        """A remote serving the cabinets of a new directory, read when the
+        daemon starts; returns the directory."""
+        fw = os.path.join(self.tmp, name)
+        os.makedirs(fw)
+        remotes = os.path.join(self.tmp, "etc", "fwupd", "remotes.d")
+        os.makedirs(remotes, exist_ok=True)
+        with open(os.path.join(remotes, f"{name}.conf"), "w", encoding="utf-8") as f:
+            f.write(f"[fwupd Remote]\nEnabled=true\nTitle={title}\n"
+                    f"MetadataURI=file://{fw}\nApprovalRequired=false\n")
+        return fw
 
     def make_cab(self, name, version, *extra, target=PLATFORM):
         """A cabinet for BL31 of this platform, or with target=["--provides", GUID]

@@ -141,13 +141,34 @@ def test_platform(h):
     check(h.image_get(GUID_BL31, "current_version") == before, "CHID: nothing staged")
 
 
+def test_directory_remote(h):
+    """A client that downloads a release before installing it, as GNOME
+    Software does, installs from a directory remote (file:// locations)."""
+    h.stop()
+    fw = h.add_directory_remote("lfa-directory", "LFA cabinets")
+    shutil.copy(h.make_cab("bl31-1.6.cab", "1.6"), fw)
+    h.start()
+    bl31 = h.device(GUID_BL31)
+    res = subprocess.run(
+        [sys.executable, os.path.join(os.path.dirname(__file__), "lfa-download-install.py"),
+         "--libfwupd", h.args.libfwupd, "--device-id", bl31["DeviceId"]],
+        env=h.env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    print("".join(f"# {line}\n" for line in (res.stdout + res.stderr).splitlines()[-4:]), end="")
+    check(res.returncode == 0 and "file://" in res.stdout,
+          "directory remote: downloaded from its file:// location and installed through libfwupd")
+    bl31 = h.device(GUID_BL31)
+    check(bl31.get("Version") == "1.6" and "needs-activation" not in flags(bl31),
+          "directory remote: 1.6 runs, activated live")
+
+
 def test_deferred(h):
     h.stop()
     h.start(policy="deferred")
     cab = h.make_cab("bl31-1.8.cab", "1.8")
     h.fwupdmgr(["install", cab])
     bl31 = h.device(GUID_BL31)
-    check(bl31["Version"] == "1.5", "deferred: still running 1.5 after install")
+    check(bl31["Version"] == "1.6", "deferred: still running 1.6 after install")
     check("needs-activation" in flags(bl31), "deferred: image needs activation")
     h.fwupdmgr(["activate", bl31["DeviceId"]])
     bl31 = h.device(GUID_BL31)
@@ -212,6 +233,7 @@ def main():
         test_activate_staged_out_of_band(h)
         test_install(h)
         test_platform(h)
+        test_directory_remote(h)
         test_deferred(h)
         test_fwupdtool_activate(h)
         test_tfa_versions(h)

@@ -232,16 +232,10 @@ def add_release(h, img):
     'Failed to load list of remotes' dialog over the window."""
     major, minor = img["current"].split(".")
     version = f"{major}.{int(minor) + 1}"
-    fw = os.path.join(h.tmp, "firmware")
-    os.makedirs(fw)
+    fw = h.add_directory_remote("firmware", "Example LFA firmware")
     subprocess.run([sys.executable, h.args.make_cab, "--guid", img["guid"], *PLATFORM, "--version", version,
                     "--name", "TF-A BL31 Runtime Firmware", "-o", os.path.join(fw, f"bl31-{version}.cab")],
                    check=True, capture_output=True)
-    remotes = os.path.join(h.tmp, "etc", "fwupd", "remotes.d")
-    os.makedirs(remotes)
-    with open(os.path.join(remotes, "lfa-example.conf"), "w", encoding="utf-8") as f:
-        f.write(f"[fwupd Remote]\nEnabled=true\nTitle=Example LFA firmware\n"
-                f"MetadataURI=file://{fw}\nApprovalRequired=false\n")
     return version
 
 
