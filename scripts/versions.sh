@@ -6,6 +6,13 @@ FWUPD_DEB_VERSION=2.0.20-1~deb12u2
 FWUPD_VERSION=2.0.20
 FWUPD_ORIG_SHA256=d1bb9b84031954f0c57a6caed93a21f0a3c1e05fb677a103ec0a79ba28fc3cea
 
+# the newest fwupd release, which the plugin's self-tests also run against:
+# its upstream tarball, as the orig tarball of this suite's source package
+FWUPD_NEXT_SUITE=trixie-backports
+FWUPD_NEXT_DEB_VERSION=2.1.7-4~bpo13+1
+FWUPD_NEXT_VERSION=2.1.7
+FWUPD_NEXT_ORIG_SHA256=338ea5b139f9a37447ff2215d0a8d2cf23851fb5a39fba7b1b0ded52a40240cc
+
 # kernel ABI series: the newest ABI of each series in the archive is used
 KERNEL_SERIES="6.12 6.1"
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fu-context-private.h"
+#include "fu-lfa-compat.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
 #include "fu-plugin-private.h"
@@ -122,9 +123,7 @@ fu_lfa_bench_run(guint cnt, gdouble *coldplug_out, gdouble *rescan_out)
 	platform = fu_lfa_bench_platform_device(ctx, root);
 	(void)g_setenv("FWUPD_SYSFSDIR", root, TRUE);
 
-	if (!fu_context_load_quirks(ctx,
-				    FU_QUIRKS_LOAD_FLAG_NO_CACHE | FU_QUIRKS_LOAD_FLAG_NO_VERIFY,
-				    &error))
+	if (!fu_lfa_context_load_for_test(ctx, progress, &error))
 		g_error("%s", error->message);
 	plugin = fu_plugin_new_from_gtype(fu_lfa_plugin_get_type(), ctx);
 	g_signal_connect(plugin, "device-added", G_CALLBACK(fu_lfa_bench_device_added_cb), devices);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "fu-lfa-compat.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-record.h"
 #include "fu-lfa-sysfs.h"
@@ -439,10 +440,12 @@ fu_lfa_device_refresh(FuLfaDevice *self, GError **error)
 	self->has_inventory = TRUE;
 	fu_lfa_device_record_observe(self, was_pending);
 
-	upload_dir = fu_lfa_sysfs_get_upload_dir(self->guid);
+	upload_dir =
+	    fu_lfa_sysfs_get_upload_dir(fu_device_get_context(FU_DEVICE(self)), self->guid, NULL);
 	g_free(self->upload_dir);
-	self->upload_dir =
-	    g_file_test(upload_dir, G_FILE_TEST_IS_DIR) ? g_steal_pointer(&upload_dir) : NULL;
+	self->upload_dir = upload_dir != NULL && g_file_test(upload_dir, G_FILE_TEST_IS_DIR)
+			       ? g_steal_pointer(&upload_dir)
+			       : NULL;
 	fu_lfa_device_sync(self);
 	return TRUE;
 }
@@ -1002,7 +1005,7 @@ fu_lfa_device_init(FuLfaDevice *self)
 	fu_device_add_flag(device, FWUPD_DEVICE_FLAG_SIGNED_PAYLOAD);
 	fu_device_add_private_flag(device, FU_DEVICE_PRIVATE_FLAG_SKIPS_RESTART);
 	fu_device_set_firmware_size_max(device, FU_LFA_DEVICE_FIRMWARE_SIZE_MAX);
-	fu_device_register_private_flag(device, FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
+	fu_lfa_device_register_private_flag(device, FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
 }
 
 static void
@@ -1029,6 +1032,8 @@ fu_lfa_device_class_init(FuLfaDeviceClass *klass)
 	device_class->write_firmware = fu_lfa_device_write_firmware;
 	device_class->convert_version = fu_lfa_device_convert_version;
 	device_class->set_progress = fu_lfa_device_set_progress;
+	fu_lfa_device_class_register_private_flag(device_class,
+						  FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
 }
 
 /**

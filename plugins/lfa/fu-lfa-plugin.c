@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "fu-lfa-compat.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
 #include "fu-lfa-record.h"
@@ -28,9 +29,10 @@
 
 struct _FuLfaPlugin {
 	FuPlugin parent_instance;
-	GHashTable *devices; /* GUID: FuLfaDevice */
-	GHashTable *warned;  /* directory name: reason already warned about */
-	FuLfaRecord *record; /* versions fwupd staged and activated in this boot */
+	GHashTable *devices;  /* GUID: FuLfaDevice */
+	GHashTable *warned;   /* directory name: reason already warned about */
+	FuLfaRecord *record;  /* versions fwupd staged and activated in this boot */
+	gchar *inventory_dir; /* set at startup */
 	guint rescan_cnt;
 	guint poll_ms;
 	guint poll_id;
@@ -44,8 +46,7 @@ static void
 fu_lfa_plugin_to_string(FuPlugin *plugin, guint idt, GString *str)
 {
 	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
-	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
-	fwupd_codec_string_append(str, idt, "InventoryDir", dir);
+	fwupd_codec_string_append(str, idt, "InventoryDir", self->inventory_dir);
 	fwupd_codec_string_append_int(str, idt, "Devices", g_hash_table_size(self->devices));
 	fwupd_codec_string_append_int(str, idt, "Warned", g_hash_table_size(self->warned));
 	fwupd_codec_string_append_int(str, idt, "RescanCnt", self->rescan_cnt);
@@ -91,7 +92,7 @@ fu_lfa_plugin_remove_device(FuLfaPlugin *self, const gchar *guid)
 	if (device == NULL)
 		return;
 	g_debug("LFA image %s is gone", guid);
-	fu_plugin_device_remove(FU_PLUGIN(self), device);
+	fu_lfa_compat_plugin_remove_device(FU_PLUGIN(self), device);
 	g_hash_table_remove(self->devices, guid);
 }
 
@@ -136,7 +137,7 @@ fu_lfa_plugin_scan_one(FuLfaPlugin *self, const gchar *dir, const gchar *name, G
 	g_hash_table_remove(self->warned, name);
 	fu_lfa_plugin_sync_policy(plugin, FU_DEVICE(device));
 	g_hash_table_insert(self->devices, g_strdup(name), g_object_ref(device));
-	fu_plugin_device_add(plugin, FU_DEVICE(device));
+	fu_lfa_compat_plugin_add_device(plugin, FU_DEVICE(device));
 }
 
 static gint
@@ -151,7 +152,7 @@ fu_lfa_plugin_rescan(FuLfaPlugin *self, GError **error)
 	GHashTableIter iter;
 	gpointer key;
 	const gchar *name;
-	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
+	const gchar *dir = self->inventory_dir;
 	g_autoptr(GDir) gdir = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -203,15 +204,17 @@ fu_lfa_plugin_rescan(FuLfaPlugin *self, GError **error)
 /* the project's driver registers this platform driver and announces every settled
  * inventory; the SMCCC-bus drivers may not announce anything */
 static gboolean
-fu_lfa_plugin_has_settled_events(void)
+fu_lfa_plugin_has_settled_events(FuLfaPlugin *self)
 {
-	g_autofree gchar *fn = fu_path_build(FU_PATH_KIND_SYSFSDIR,
-					     "bus",
-					     "platform",
-					     "drivers",
-					     FU_LFA_PLUGIN_DRIVER_NAME,
-					     NULL);
-	return g_file_test(fn, G_FILE_TEST_IS_DIR);
+	g_autofree gchar *fn = fu_lfa_build_filename(fu_plugin_get_context(FU_PLUGIN(self)),
+						     NULL,
+						     FU_PATH_KIND_SYSFSDIR,
+						     "bus",
+						     "platform",
+						     "drivers",
+						     FU_LFA_PLUGIN_DRIVER_NAME,
+						     NULL);
+	return fn != NULL && g_file_test(fn, G_FILE_TEST_IS_DIR);
 }
 
 static void
@@ -226,7 +229,7 @@ static gboolean
 fu_lfa_plugin_poll_cb(gpointer user_data)
 {
 	FuLfaPlugin *self = FU_LFA_PLUGIN(user_data);
-	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
+	const gchar *dir = self->inventory_dir;
 
 	/* the driver went away or is re-creating the tree: no evidence to act on */
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
@@ -245,9 +248,9 @@ fu_lfa_plugin_poll_cb(gpointer user_data)
 static void
 fu_lfa_plugin_poll_update(FuLfaPlugin *self)
 {
-	g_autofree gchar *dir = fu_lfa_sysfs_get_inventory_dir();
-	gboolean need = !self->smccc_events_seen && !fu_lfa_plugin_has_settled_events() &&
-			g_file_test(dir, G_FILE_TEST_IS_DIR);
+	gboolean need = !self->smccc_events_seen && !fu_lfa_plugin_has_settled_events(self) &&
+			self->inventory_dir != NULL &&
+			g_file_test(self->inventory_dir, G_FILE_TEST_IS_DIR);
 
 	if (need && self->poll_id == 0) {
 		g_debug("no LFA inventory events, rescanning every %u ms", self->poll_ms);
@@ -434,11 +437,24 @@ static gboolean
 fu_lfa_plugin_startup(FuPlugin *plugin, FuProgress *progress, GError **error)
 {
 	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
+	FuContext *ctx = fu_plugin_get_context(plugin);
 	const gchar *policy = fu_plugin_get_config_value(plugin, "ActivationPolicy");
-	g_autofree gchar *statedir = fu_path_from_kind(FU_PATH_KIND_LOCALSTATEDIR_PKG);
-	g_autofree gchar *filename = g_build_filename(statedir, "lfa", "versions.conf", NULL);
-	g_autofree gchar *boot_id = fu_lfa_record_read_boot_id();
+	g_autofree gchar *filename = NULL;
+	g_autofree gchar *boot_id = fu_lfa_record_read_boot_id(ctx);
 	g_autoptr(GError) error_local = NULL;
+
+	g_free(self->inventory_dir);
+	self->inventory_dir = fu_lfa_sysfs_get_inventory_dir(ctx, error);
+	if (self->inventory_dir == NULL)
+		return FALSE;
+	filename = fu_lfa_build_filename(ctx,
+					 error,
+					 FU_PATH_KIND_LOCALSTATEDIR_PKG,
+					 "lfa",
+					 "versions.conf",
+					 NULL);
+	if (filename == NULL)
+		return FALSE;
 
 	/* an unknown policy must never activate firmware the admin wanted held back */
 	if (g_strcmp0(policy, "immediate") != 0 && g_strcmp0(policy, "deferred") != 0)
@@ -479,6 +495,7 @@ fu_lfa_plugin_finalize(GObject *obj)
 	g_hash_table_unref(self->devices);
 	g_hash_table_unref(self->warned);
 	g_clear_object(&self->record);
+	g_free(self->inventory_dir);
 	G_OBJECT_CLASS(fu_lfa_plugin_parent_class)->finalize(obj);
 }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "fu-lfa-compat.h"
 #include "fu-lfa-record.h"
 #include "fu-lfa-sysfs.h"
 
@@ -38,20 +39,28 @@ fu_lfa_record_kind_to_key(FuLfaRecordKind kind)
 
 /**
  * fu_lfa_record_read_boot_id:
+ * @ctx: a #FuContext
  *
  * Reads the kernel's random ID of the current boot.
  *
  * Returns: the boot ID, or %NULL if procfs does not provide one
  **/
 gchar *
-fu_lfa_record_read_boot_id(void)
+fu_lfa_record_read_boot_id(FuContext *ctx)
 {
-	g_autofree gchar *procfs = fu_path_from_kind(FU_PATH_KIND_PROCFS);
-	g_autofree gchar *dir = g_build_filename(procfs, "sys", "kernel", "random", NULL);
 	g_autoptr(GError) error_local = NULL;
-	gchar *boot_id;
+	g_autofree gchar *dir = fu_lfa_build_filename(ctx,
+						      &error_local,
+						      FU_PATH_KIND_PROCFS,
+						      "sys",
+						      "kernel",
+						      "random",
+						      NULL);
+	gchar *boot_id = NULL;
 
-	boot_id = fu_lfa_sysfs_read(dir, "boot_id", FU_LFA_SYSFS_READ_FLAG_NONE, &error_local);
+	if (dir != NULL)
+		boot_id =
+		    fu_lfa_sysfs_read(dir, "boot_id", FU_LFA_SYSFS_READ_FLAG_NONE, &error_local);
 	if (boot_id == NULL)
 		g_debug("no boot ID, fwupd's versions are not recorded: %s", error_local->message);
 	return boot_id;

@@ -39,4 +39,4 @@ fu_lfa_record_set_version(FuLfaRecord *self,
 gboolean
 fu_lfa_record_forget(FuLfaRecord *self, const gchar *guid, GError **error) G_GNUC_NON_NULL(1, 2);
 gchar *
-fu_lfa_record_read_boot_id(void);
+fu_lfa_record_read_boot_id(FuContext *ctx) G_GNUC_NON_NULL(1);

@@ -11,21 +11,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fu-lfa-compat.h"
 #include "fu-lfa-sysfs.h"
 
-/* fwupd 2.1.1 replaces fu_path_build() with fu_context_build_filename(): the only
- * two callers in the plugin are here */
 gchar *
-fu_lfa_sysfs_get_inventory_dir(void)
+fu_lfa_sysfs_get_inventory_dir(FuContext *ctx, GError **error)
 {
-	return fu_path_build(FU_PATH_KIND_SYSFSDIR_FW, "lfa", NULL);
+	return fu_lfa_build_filename(ctx, error, FU_PATH_KIND_SYSFSDIR_FW, "lfa", NULL);
 }
 
 gchar *
-fu_lfa_sysfs_get_upload_dir(const gchar *guid)
+fu_lfa_sysfs_get_upload_dir(FuContext *ctx, const gchar *guid, GError **error)
 {
 	g_autofree gchar *basename = g_strdup_printf("lfa-%s", guid);
-	return fu_path_build(FU_PATH_KIND_SYSFSDIR, "class", "firmware", basename, NULL);
+	return fu_lfa_build_filename(ctx,
+				     error,
+				     FU_PATH_KIND_SYSFSDIR,
+				     "class",
+				     "firmware",
+				     basename,
+				     NULL);
 }
 
 static FwupdError

@@ -17,9 +17,10 @@ typedef enum {
 } FuLfaSysfsReadFlags;
 
 gchar *
-fu_lfa_sysfs_get_inventory_dir(void);
+fu_lfa_sysfs_get_inventory_dir(FuContext *ctx, GError **error) G_GNUC_NON_NULL(1);
 gchar *
-fu_lfa_sysfs_get_upload_dir(const gchar *guid) G_GNUC_NON_NULL(1);
+fu_lfa_sysfs_get_upload_dir(FuContext *ctx, const gchar *guid, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 gchar *
 fu_lfa_sysfs_read(const gchar *dir, const gchar *attr, FuLfaSysfsReadFlags flags, GError **error)

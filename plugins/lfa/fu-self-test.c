@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fu-context-private.h"
+#include "fu-lfa-compat.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
 #include "fu-lfa-sysfs.h"
@@ -312,10 +313,17 @@ fu_test_set_boot_id(const gchar *boot_id)
 }
 
 static gchar *
-fu_test_record_filename(void)
+fu_test_record_filename(FuTest *self)
 {
-	g_autofree gchar *statedir = fu_path_from_kind(FU_PATH_KIND_LOCALSTATEDIR_PKG);
-	return g_build_filename(statedir, "lfa", "versions.conf", NULL);
+	g_autoptr(GError) error = NULL;
+	gchar *fn = fu_lfa_build_filename(self->ctx,
+					  &error,
+					  FU_PATH_KIND_LOCALSTATEDIR_PKG,
+					  "lfa",
+					  "versions.conf",
+					  NULL);
+	g_assert_no_error(error);
+	return fn;
 }
 
 /* a new plugin instance over the same tree, as when the daemon starts */
@@ -390,21 +398,16 @@ fu_test_new(const gchar *tree)
 	procfs = g_build_filename(fake_kernel.root, "proc", NULL);
 	(void)g_setenv("FWUPD_PROCFS", procfs, TRUE);
 	fu_test_set_boot_id("5a2b3c4d-0000-4000-8000-000000000001");
-	record = fu_test_record_filename();
-	(void)g_unlink(record);
 
 	self->warnings = g_ptr_array_new_with_free_func(g_free);
 	captured_warnings = self->warnings;
 	self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	self->ctx = fu_context_new();
-	ret = fu_context_load_quirks(self->ctx,
-				     FU_QUIRKS_LOAD_FLAG_NO_CACHE | FU_QUIRKS_LOAD_FLAG_NO_VERIFY,
-				     &error);
+	ret = fu_lfa_context_load_for_test(self->ctx, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
-	ret = fu_context_load_hwinfo(self->ctx, progress, FU_CONTEXT_HWID_FLAG_LOAD_CONFIG, &error);
-	g_assert_no_error(error);
-	g_assert_true(ret);
+	record = fu_test_record_filename(self);
+	(void)g_unlink(record);
 	fu_test_plugin_start(self);
 	return self;
 }
@@ -1416,7 +1419,7 @@ fu_lfa_plugin_tfa_versions_func(void)
 	/* and the next install records in the new boot */
 	fu_test_install(self, "1.6");
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.6");
-	record = fu_test_record_filename();
+	record = fu_test_record_filename(self);
 	{
 		g_autofree gchar *buf = NULL;
 		g_assert_true(g_file_get_contents(record, &buf, NULL, NULL));
@@ -1506,7 +1509,7 @@ fu_lfa_plugin_tfa_bad_record_func(void)
 {
 	FuDevice *device;
 	g_autoptr(FuTest) self = fu_test_new_tfa();
-	g_autofree gchar *record = fu_test_record_filename();
+	g_autofree gchar *record = fu_test_record_filename(self);
 	g_autoptr(GError) error = NULL;
 	gboolean ret;
 
