@@ -171,6 +171,17 @@ wait_for() {	# wait_for SEC COMMAND...
 	done
 }
 
+refused() {	# refused DESCRIPTION COMMAND...: ok if the command fails; its output in /tmp/out
+	_what=$1
+	shift
+	if "$@" >/tmp/out 2>&1; then
+		not_ok "$_what"
+	else
+		ok "$_what"
+	fi
+	sed 's/^/#   /' /tmp/out | tail -n 3
+}
+
 sysfs() {	# sysfs GUID FILE
 	cat "$LFA/$1/$2" 2>/dev/null
 }

@@ -11,13 +11,8 @@ as_nobody() {
 	in_root su -s /tmp/bb/sh nobody -c "$*"
 }
 
-if as_nobody "$FWUPD_BIN/fwupdmgr" activate "$id" --no-unreported-check \
-	--no-metadata-check --no-remote-check >/tmp/out 2>&1; then
-	not_ok "nobody cannot activate through fwupd"
-else
-	ok "nobody cannot activate through fwupd"
-fi
-sed 's/^/#   /' /tmp/out | tail -n 2
+refused "nobody cannot activate through fwupd" as_nobody "$FWUPD_BIN/fwupdmgr" activate "$id" \
+	--no-unreported-check --no-metadata-check --no-remote-check
 check "refused for lack of authorisation" grep -qi "auth" /tmp/out
 check_eq "nobody is really uid 65534" "$(as_nobody id -u)" "65534"
 if as_nobody "echo 1 >$LFA/$GUID_RMM/activate" 2>/tmp/out; then
