@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "fu-context-private.h"
-#include "fu-lfa-compat.h"
+#include "fu-lfa-compat-test.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
 #include "fu-plugin-private.h"

@@ -92,7 +92,7 @@ fu_lfa_plugin_remove_device(FuLfaPlugin *self, const gchar *guid)
 	if (device == NULL)
 		return;
 	g_debug("LFA image %s is gone", guid);
-	fu_lfa_compat_plugin_remove_device(FU_PLUGIN(self), device);
+	fu_plugin_remove_device(FU_PLUGIN(self), device);
 	g_hash_table_remove(self->devices, guid);
 }
 
@@ -137,7 +137,7 @@ fu_lfa_plugin_scan_one(FuLfaPlugin *self, const gchar *dir, const gchar *name, G
 	g_hash_table_remove(self->warned, name);
 	fu_lfa_plugin_sync_policy(plugin, FU_DEVICE(device));
 	g_hash_table_insert(self->devices, g_strdup(name), g_object_ref(device));
-	fu_lfa_compat_plugin_add_device(plugin, FU_DEVICE(device));
+	fu_plugin_add_device(plugin, FU_DEVICE(device));
 }
 
 static gint
@@ -206,14 +206,14 @@ fu_lfa_plugin_rescan(FuLfaPlugin *self, GError **error)
 static gboolean
 fu_lfa_plugin_has_settled_events(FuLfaPlugin *self)
 {
-	g_autofree gchar *fn = fu_lfa_build_filename(fu_plugin_get_context(FU_PLUGIN(self)),
-						     NULL,
-						     FU_PATH_KIND_SYSFSDIR,
-						     "bus",
-						     "platform",
-						     "drivers",
-						     FU_LFA_PLUGIN_DRIVER_NAME,
-						     NULL);
+	g_autofree gchar *fn = fu_context_build_filename(fu_plugin_get_context(FU_PLUGIN(self)),
+							 NULL,
+							 FU_PATH_KIND_SYSFSDIR,
+							 "bus",
+							 "platform",
+							 "drivers",
+							 FU_LFA_PLUGIN_DRIVER_NAME,
+							 NULL);
 	return fn != NULL && g_file_test(fn, G_FILE_TEST_IS_DIR);
 }
 
@@ -447,12 +447,12 @@ fu_lfa_plugin_startup(FuPlugin *plugin, FuProgress *progress, GError **error)
 	self->inventory_dir = fu_lfa_sysfs_get_inventory_dir(ctx, error);
 	if (self->inventory_dir == NULL)
 		return FALSE;
-	filename = fu_lfa_build_filename(ctx,
-					 error,
-					 FU_PATH_KIND_LOCALSTATEDIR_PKG,
-					 "lfa",
-					 "versions.conf",
-					 NULL);
+	filename = fu_context_build_filename(ctx,
+					     error,
+					     FU_PATH_KIND_LOCALSTATEDIR_PKG,
+					     "lfa",
+					     "versions.conf",
+					     NULL);
 	if (filename == NULL)
 		return FALSE;
 

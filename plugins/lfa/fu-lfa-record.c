@@ -49,13 +49,13 @@ gchar *
 fu_lfa_record_read_boot_id(FuContext *ctx)
 {
 	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *dir = fu_lfa_build_filename(ctx,
-						      &error_local,
-						      FU_PATH_KIND_PROCFS,
-						      "sys",
-						      "kernel",
-						      "random",
-						      NULL);
+	g_autofree gchar *dir = fu_context_build_filename(ctx,
+							  &error_local,
+							  FU_PATH_KIND_PROCFS,
+							  "sys",
+							  "kernel",
+							  "random",
+							  NULL);
 	gchar *boot_id = NULL;
 
 	if (dir != NULL)

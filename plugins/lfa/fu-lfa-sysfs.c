@@ -17,20 +17,20 @@
 gchar *
 fu_lfa_sysfs_get_inventory_dir(FuContext *ctx, GError **error)
 {
-	return fu_lfa_build_filename(ctx, error, FU_PATH_KIND_SYSFSDIR_FW, "lfa", NULL);
+	return fu_context_build_filename(ctx, error, FU_PATH_KIND_SYSFSDIR_FW, "lfa", NULL);
 }
 
 gchar *
 fu_lfa_sysfs_get_upload_dir(FuContext *ctx, const gchar *guid, GError **error)
 {
 	g_autofree gchar *basename = g_strdup_printf("lfa-%s", guid);
-	return fu_lfa_build_filename(ctx,
-				     error,
-				     FU_PATH_KIND_SYSFSDIR,
-				     "class",
-				     "firmware",
-				     basename,
-				     NULL);
+	return fu_context_build_filename(ctx,
+					 error,
+					 FU_PATH_KIND_SYSFSDIR,
+					 "class",
+					 "firmware",
+					 basename,
+					 NULL);
 }
 
 static FwupdError

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fu-context-private.h"
-#include "fu-lfa-compat.h"
+#include "fu-lfa-compat-test.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-plugin.h"
 #include "fu-lfa-sysfs.h"
@@ -316,12 +316,12 @@ static gchar *
 fu_test_record_filename(FuTest *self)
 {
 	g_autoptr(GError) error = NULL;
-	gchar *fn = fu_lfa_build_filename(self->ctx,
-					  &error,
-					  FU_PATH_KIND_LOCALSTATEDIR_PKG,
-					  "lfa",
-					  "versions.conf",
-					  NULL);
+	gchar *fn = fu_context_build_filename(self->ctx,
+					      &error,
+					      FU_PATH_KIND_LOCALSTATEDIR_PKG,
+					      "lfa",
+					      "versions.conf",
+					      NULL);
 	g_assert_no_error(error);
 	return fn;
 }
