@@ -481,8 +481,12 @@ fu_lfa_plugin_constructed(GObject *obj)
 {
 	FuPlugin *plugin = FU_PLUGIN(obj);
 	fu_plugin_add_device_gtype(plugin, FU_TYPE_LFA_DEVICE);
+	/* the platform device is claimed by its quirk (there are hundreds of others);
+	 * the SMCCC bus has a handful of devices and the name of the driver bound to
+	 * the LFA one differs between kernels, so the plugin claims them all and
+	 * tells them apart by modalias */
 	fu_plugin_add_udev_subsystem(plugin, "platform");
-	fu_plugin_add_udev_subsystem(plugin, FU_LFA_PLUGIN_SMCCC_SUBSYSTEM);
+	fu_plugin_add_device_udev_subsystem(plugin, FU_LFA_PLUGIN_SMCCC_SUBSYSTEM);
 	fu_plugin_set_config_default(plugin, "ActivationPolicy", "immediate");
 }
 

@@ -82,10 +82,10 @@ def _write(path, value):
 
 
 class Harness:
-    def __init__(self, args, tmp):
+    def __init__(self, args, tmp, root=None):
         self.args = args
         self.tmp = tmp
-        self.root = os.path.join(tmp, "sys")
+        self.root = root or os.path.join(tmp, "sys")
         self.env = None
         self.dbus = None
         self.daemon = None
@@ -150,7 +150,10 @@ class Harness:
         with open(path, encoding="utf-8") as f:
             return f.read().replace("@SOCKET@", sock)
 
-    def start(self, policy="immediate"):
+    def start(self, policy="immediate", preload=(), env=None, debug=()):
+        """The bus and the daemon; preload: libraries loaded before the
+        fake kernel, env: more of the daemon's environment, debug: log
+        domains whose debug messages the daemon log gets."""
         sock = self.bus_socket
         conf = os.path.join(self.tmp, "dbus.conf")
         with open(conf, "w", encoding="utf-8") as f:
@@ -190,10 +193,11 @@ class Harness:
         check(os.path.exists(sock), "private system bus is up")
 
         daemon_env = dict(self.env)
-        daemon_env["LD_PRELOAD"] = self.args.shim
+        daemon_env["LD_PRELOAD"] = " ".join([*preload, self.args.shim])
         daemon_env["LFA_FAKE_ROOT"] = self.root
+        daemon_env.update(env or {})
         self.daemon = subprocess.Popen(
-            [self.args.fwupd, "--verbose"],
+            [self.args.fwupd, "--verbose", *(f"--daemon-verbose={d}" for d in debug)],
             env=daemon_env,
             stdout=open(self.daemon_log, "a", encoding="utf-8"),
             stderr=subprocess.STDOUT,
@@ -286,13 +290,14 @@ def flags(dev):
     return dev.get("Flags", [])
 
 
-def run(args, prefix, body):
-    """Run body(harness) with a fresh temporary directory; on failure keep the
-    tree and print the daemon log's tail, since that is where the plugin says
-    what went wrong.  Returns the process exit code."""
+def run(args, prefix, body, root=None):
+    """Run body(harness) with a fresh temporary directory (and the sysfs tree
+    there, or at root); on failure keep the tree and print the daemon log's
+    tail, since that is where the plugin says what went wrong.  Returns the
+    process exit code."""
     os.makedirs(args.log_dir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=prefix, dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
-    h = Harness(args, tmp)
+    h = Harness(args, tmp, root)
     open(h.daemon_log, "w", encoding="utf-8").close()
     ok = False
     try:
