@@ -357,20 +357,22 @@ fu_lfa_device_sync(FuLfaDevice *self)
 		/* an inhibited device is updatable-hidden until the inhibit goes away */
 		if (!fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN))
 			fu_device_add_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE);
-		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
 	} else {
 		fu_device_remove_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE);
 		fu_device_remove_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE_HIDDEN);
-		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
+	}
 
-		/* the reason it cannot be activated is the one that matters */
-		if (self->upload_dir == NULL && can_activate && self->has_platform_id) {
-			fu_device_inhibit(device,
-					  FU_LFA_DEVICE_INHIBIT_NO_UPLOAD,
-					  "The platform (BMC or capsule) stages updates of this "
-					  "image; run `fwupdmgr activate` to activate a staged "
-					  "update");
-		}
+	/* the reason it cannot be activated is the one that matters; set or clear
+	 * the inhibit only when that changes, as each change is a D-Bus signal
+	 * and every rescan syncs every image */
+	if (self->upload_dir == NULL && can_activate && self->has_platform_id) {
+		fu_device_inhibit(device,
+				  FU_LFA_DEVICE_INHIBIT_NO_UPLOAD,
+				  "The platform (BMC or capsule) stages updates of this "
+				  "image; run `fwupdmgr activate` to activate a staged "
+				  "update");
+	} else {
+		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
 	}
 
 	if (can_activate && self->inv.activation_pending)

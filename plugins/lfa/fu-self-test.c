@@ -908,6 +908,53 @@ fu_lfa_plugin_many_func(void)
 }
 
 static void
+fu_test_notify_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+	guint *cnt = (guint *)user_data;
+	(*cnt)++;
+}
+
+/* the daemon sends a D-Bus signal for every change of a device's flags, problems or
+ * update error: a rescan must change only the images whose files changed */
+static void
+fu_lfa_plugin_rescan_quiet_func(void)
+{
+	GHashTableIter iter;
+	gpointer value;
+	guint notify_cnt = 0;
+	g_autoptr(FuTest) self = fu_test_new("sys");
+
+	fu_test_coldplug(self);
+	g_hash_table_iter_init(&iter, self->devices);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		g_signal_connect(value, "notify", G_CALLBACK(fu_test_notify_cb), &notify_cnt);
+
+	fu_test_rescan_uevent(self);
+	fu_test_rescan_uevent(self);
+	g_assert_cmpint(notify_cnt, ==, 0);
+
+	/* one image staged: that device, and only that one, changes */
+	fu_test_image_set(GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpint(notify_cnt, >, 0);
+	g_hash_table_iter_init(&iter, self->devices);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		g_signal_handlers_disconnect_by_func(value, fu_test_notify_cb, &notify_cnt);
+	notify_cnt = 0;
+	g_signal_connect(fu_test_get_device(self, GUID_BL31),
+			 "notify",
+			 G_CALLBACK(fu_test_notify_cb),
+			 &notify_cnt);
+	fu_test_image_set(GUID_BL33, "pending_version", "2.2");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpint(notify_cnt, ==, 0);
+	g_signal_handlers_disconnect_by_func(fu_test_get_device(self, GUID_BL31),
+					     fu_test_notify_cb,
+					     &notify_cnt);
+}
+
+static void
 fu_lfa_plugin_rescan_func(void)
 {
 	FuDevice *device;
@@ -1854,6 +1901,7 @@ main(int argc, char **argv)
 	g_test_add_func("/lfa/plugin/malformed", fu_lfa_plugin_malformed_func);
 	g_test_add_func("/lfa/plugin/many", fu_lfa_plugin_many_func);
 	g_test_add_func("/lfa/plugin/rescan", fu_lfa_plugin_rescan_func);
+	g_test_add_func("/lfa/plugin/rescan-quiet", fu_lfa_plugin_rescan_quiet_func);
 	g_test_add_func("/lfa/plugin/poll", fu_lfa_plugin_poll_func);
 	g_test_add_func("/lfa/plugin/smccc-event", fu_lfa_plugin_smccc_event_func);
 	g_test_add_func("/lfa/plugin/no-poll", fu_lfa_plugin_no_poll_func);
