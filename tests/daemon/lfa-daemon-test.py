@@ -20,7 +20,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from fwupd_harness import GUID_BL31, GUID_BL33, GUID_RMM, add_arguments, check, flags, run  # noqa: E402
+from fwupd_harness import GUID_BL31, GUID_BL33, GUID_RMM, Failure, add_arguments, check, flags, run  # noqa: E402
 
 
 # the plugin's checked-in tree plus DMI for a vendor ID
@@ -139,6 +139,31 @@ def test_platform(h):
     check(res.returncode != 0 and "00000000-0000-5000-8000-000000000001" in out,
           "a cabinet requiring a CHID this machine lacks is refused, naming the CHID")
     check(h.image_get(GUID_BL31, "current_version") == before, "CHID: nothing staged")
+
+    # ...and one that it has, as fwupdtool computes it from the same tables
+    # the daemon reads: the same release installs (the running one again, so
+    # that the later tests start from the same version)
+    chid = machine_chid(h, "Manufacturer + ProductName")
+    cab = h.make_cab("bl31-own-chid.cab", before, "--requires-chid", chid)
+    data = os.path.join(h.root, "class", "firmware", f"lfa-{GUID_BL31}", "data")
+    open(data, "wb").close()
+    res = h.fwupdmgr(["install", cab, "--allow-reinstall"], check_rc=False)
+    print(f"# own CHID {chid}: {(res.stdout + res.stderr).strip().splitlines()[-1]}")
+    check(res.returncode == 0, "a cabinet requiring one of this machine's CHIDs installs")
+    check(os.path.getsize(data) > 0 and h.device(GUID_BL31)["Version"] == before
+          and h.image_get(GUID_BL31, "activation_pending") == "0",
+          "own CHID: the payload was uploaded and activated live")
+
+
+def machine_chid(h, keys):
+    """The CHID fwupdtool lists for these HWID keys, e.g. "Manufacturer + ProductName"."""
+    res = subprocess.run([h.args.fwupdtool, "hwids", "--no-timestamp"], env=h.env,
+                         capture_output=True, text=True, timeout=60, check=True)
+    for line in res.stdout.splitlines():
+        guid, _, src = line.partition("<-")
+        if src.strip() == keys:
+            return guid.strip().strip("{}")
+    raise Failure(f"fwupdtool hwids lists no CHID for {keys}:\n{res.stdout}")
 
 
 def test_directory_remote(h):
