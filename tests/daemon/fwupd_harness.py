@@ -5,9 +5,10 @@
 #
 """The fwupd daemon from this build on a private system bus, against a fake
 sysfs tree whose kernel side is played by an LD_PRELOAD shim
-(lfa-fake-kernel.c).  Shared by the daemon test (lfa-daemon-test.py) and the
-GNOME Firmware screenshot test (tests/screenshot/), so that both talk to the
-daemon in exactly the same way."""
+(lfa-fake-kernel.c).  Shared by the daemon tests (lfa-daemon-test.py,
+lfa-uevent-test.py), the GNOME Firmware screenshot test (tests/screenshot/)
+and the daemon benchmark (bench/lfa-daemon-bench.py), so that all of them
+talk to the daemon in exactly the same way."""
 
 import json
 import os
@@ -151,7 +152,7 @@ class Harness:
             return f.read().replace("@SOCKET@", sock)
 
     def start(self, policy="immediate", preload=(), env=None, debug=()):
-        """The bus and the daemon; preload: libraries loaded before the
+        """The bus and the daemon; preload: libraries loaded after the
         fake kernel, env: more of the daemon's environment, debug: log
         domains whose debug messages the daemon log gets."""
         sock = self.bus_socket
@@ -193,7 +194,9 @@ class Harness:
         check(os.path.exists(sock), "private system bus is up")
 
         daemon_env = dict(self.env)
-        daemon_env["LD_PRELOAD"] = " ".join([*preload, self.args.shim])
+        # the shim first: umockdev's preload library defines write() too and
+        # does not pass the writes it does not emulate on to a later one
+        daemon_env["LD_PRELOAD"] = " ".join([self.args.shim, *preload])
         daemon_env["LFA_FAKE_ROOT"] = self.root
         daemon_env.update(env or {})
         self.daemon = subprocess.Popen(
