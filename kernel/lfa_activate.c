@@ -4,12 +4,11 @@
  * notification-driven auto-activation.
  */
 
-#define pr_fmt(fmt) "lfa_fw: " fmt
-
 #include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
@@ -41,16 +40,16 @@
 #define LFA_CANCEL_RETRY_US	1000
 
 /* Every message names the image and its GUID, as users report them */
-#define lfa_img_log(pr_level, img, fmt, ...)				\
+#define lfa_img_log(dev_level, img, fmt, ...)				\
 	do {								\
 		const struct lfa_image *__img = (img);			\
 									\
-		pr_level("%s %pUb: " fmt,				\
-			 __img->name ? __img->name : "image",		\
-			 &__img->guid, ##__VA_ARGS__);			\
+		dev_level(lfa_drv.dev, "%s %pUb: " fmt,			\
+			  __img->name ? __img->name : "image",		\
+			  &__img->guid, ##__VA_ARGS__);			\
 	} while (0)
-#define lfa_img_err(img, fmt, ...) lfa_img_log(pr_err, img, fmt, ##__VA_ARGS__)
-#define lfa_img_info(img, fmt, ...) lfa_img_log(pr_info, img, fmt, ##__VA_ARGS__)
+#define lfa_img_err(img, fmt, ...) lfa_img_log(dev_err, img, fmt, ##__VA_ARGS__)
+#define lfa_img_info(img, fmt, ...) lfa_img_log(dev_info, img, fmt, ##__VA_ARGS__)
 
 static void lfa_backoff(unsigned long *delay_us)
 {
@@ -265,7 +264,7 @@ static void lfa_rescan_after_change(void)
 	ret = lfa_rescan();
 	up_write(&lfa_drv.seq_lock);
 	if (ret)
-		pr_err("re-enumeration failed: %d\n", ret);
+		dev_err(lfa_drv.dev, "re-enumeration failed: %d\n", ret);
 }
 
 /* Checks that may refuse before any call with a side effect is made */
@@ -444,7 +443,7 @@ int lfa_activate_locked(struct lfa_image *img)
 	up_write(&lfa_drv.seq_lock);
 	cpu_hotplug_enable();
 	if (ret2)
-		pr_err("re-enumeration after activation failed: %d\n", ret2);
+		dev_err(lfa_drv.dev, "re-enumeration after activation failed: %d\n", ret2);
 
 	return ret;
 }

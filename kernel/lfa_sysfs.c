@@ -4,8 +4,6 @@
  * /sys/firmware/lfa/<GUID>/.
  */
 
-#define pr_fmt(fmt) "lfa_fw: " fmt
-
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
@@ -359,8 +357,8 @@ static struct lfa_image *lfa_image_create(u64 seq_id,
 	ret = kobject_init_and_add(&img->kobj, &lfa_image_ktype, NULL, "%pUb",
 				   &img->guid);
 	if (ret) {
-		pr_err("%pUb: cannot create sysfs directory: %d\n",
-		       &inv->guid, ret);
+		dev_err(lfa_drv.dev, "%pUb: cannot create sysfs directory: %d\n",
+			&inv->guid, ret);
 		kobject_put(&img->kobj);
 		return NULL;
 	}
@@ -436,16 +434,16 @@ int lfa_rescan(void)
 	lfa_smc(&in, &out);
 	status = lfa_status(out.a0);
 	if (status) {
-		pr_err("GET_INFO failed: %s (%ld)\n",
-		       lfa_status_name(status), status);
+		dev_err(lfa_drv.dev, "GET_INFO failed: %s (%ld)\n",
+			lfa_status_name(status), status);
 		return lfa_status_to_errno(status);
 	}
 
 	listed = out.a1;
 	count = listed;
 	if (count > LFA_MAX_IMAGES) {
-		pr_warn("agent lists %llu images, using the first %u\n",
-			count, LFA_MAX_IMAGES);
+		dev_warn(lfa_drv.dev, "agent lists %llu images, using the first %u\n",
+			 count, LFA_MAX_IMAGES);
 		unread = count - LFA_MAX_IMAGES;
 		count = LFA_MAX_IMAGES;
 		complete = false;
@@ -454,8 +452,9 @@ int lfa_rescan(void)
 	for (i = 0; i < count; i++) {
 		status = lfa_get_inventory(i, &inv);
 		if (status) {
-			pr_warn_ratelimited("GET_INVENTORY(%llu) failed: %s (%ld)\n",
-					    i, lfa_status_name(status), status);
+			dev_warn_ratelimited(lfa_drv.dev,
+					     "GET_INVENTORY(%llu) failed: %s (%ld)\n",
+					     i, lfa_status_name(status), status);
 			unread++;
 			complete = false;
 			continue;
@@ -477,8 +476,8 @@ int lfa_rescan(void)
 				break;
 		}
 		if (!list_entry_is_head(img, &seen, node)) {
-			pr_warn("%pUb: listed twice, ignoring id %llu\n",
-				&inv.guid, i);
+			dev_warn(lfa_drv.dev, "%pUb: listed twice, ignoring id %llu\n",
+				 &inv.guid, i);
 			continue;
 		}
 
@@ -503,8 +502,9 @@ int lfa_rescan(void)
 	list_splice_tail_init(&seen, &lfa_drv.images);
 
 	if (!complete)
-		pr_warn("inventory incomplete: %llu of %llu images unread; keeping the images already known and not announcing it\n",
-			unread, listed);
+		dev_warn(lfa_drv.dev,
+			 "inventory incomplete: %llu of %llu images unread; keeping the images already known and not announcing it\n",
+			 unread, listed);
 	WRITE_ONCE(lfa_drv.settled, complete);
 	schedule_work(&lfa_drv.settle_work);
 	return 0;
