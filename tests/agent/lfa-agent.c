@@ -481,6 +481,14 @@ static int platform_load(struct lfa_agent *a, struct lfa_image *img,
  * Asking to be called again is CALL_AGAIN by the specification; TF-A maps
  * only the load's -EAGAIN and passes this one through raw.
  */
+/* a step of @img ends @step_us after it started, on the generic counter */
+static void step_cost(const struct lfa_agent *a, const struct lfa_image *img,
+		      struct lfa_call_ctx *ctx)
+{
+	if (img->step_us)
+		ctx->busy_until = ctx->now + (uint64_t)img->step_us * a->cntfrq / 1000000u;
+}
+
 static int component_prime(struct lfa_agent *a, bool *again)
 {
 	if (!a->leak_left)
@@ -538,6 +546,7 @@ static void prime(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		 */
 		break;
 	}
+	step_cost(a, img, ctx);
 	ret = platform_load(a, img, &again);
 	if (ret == LFA_SUCCESS && !again)
 		ret = component_prime(a, &again);
@@ -775,6 +784,7 @@ static enum lfa_disp activate(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		return LFA_DISP_DONE;
 	}
 	if (a->act_skip) {
+		step_cost(a, &a->img[a->act_img], ctx);
 		ret = perform_round(a, x[3], &again, &reset);
 		activate_finish(a, ret, again);
 		set_result(x, ret, again ? LFA_CALL_AGAIN_BIT : 0);
@@ -802,6 +812,7 @@ static enum lfa_disp activate(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 			a->pen.cpu_args[ctx->cpu][i] = x[i + 1];
 		return LFA_DISP_WAIT;
 	}
+	step_cost(a, &a->img[a->act_img], ctx);
 	ret = perform_round(a, x[3], &again, &reset);
 	pen_release(a, ret, again, reset, &x[1]);
 	activate_finish(a, ret, again);
@@ -983,7 +994,9 @@ enum lfa_disp lfa_agent_smc(struct lfa_agent *a, struct lfa_call_ctx *ctx,
 		}
 	}
 	if (disp != LFA_DISP_WAIT) {
-		log_call(a, ctx->cpu, fid, args, ctx->now, ctx->now,
+		/* the step's cost is part of the call, though the caller spends it */
+		log_call(a, ctx->cpu, fid, args, ctx->now,
+			 ctx->busy_until > ctx->now ? ctx->busy_until : ctx->now,
 			 (int64_t)x[0],
 			 fid == LFA_FID_PRIME || fid == LFA_FID_ACTIVATE ||
 			 fid == LFA_FID_GET_INFO ? x[1] : 0);

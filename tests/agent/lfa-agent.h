@@ -107,6 +107,9 @@ enum lfa_effect_kind {
  *	and skip-rendezvous ACTIVATE then answer BUSY, as TF-A's trylock does
  * @reset_ep: out, with LFA_DISP_RESET: normal-world entry point
  * @reset_ctx: out, with LFA_DISP_RESET: context id for x0
+ * @busy_until: out: the counter value until which the calling CPU stays in
+ *	the agent before returning (a step's cost, see @step_us of an image);
+ *	0 for none
  */
 struct lfa_call_ctx {
 	unsigned int cpu;
@@ -114,6 +117,7 @@ struct lfa_call_ctx {
 	bool contended;
 	uint64_t reset_ep;
 	uint64_t reset_ctx;
+	uint64_t busy_until;
 };
 
 /**
@@ -133,6 +137,8 @@ struct lfa_call_ctx {
  * @pending_flag: agent's cached pending flag, refreshed by GET_INVENTORY
  * @prime_steps: PRIME calls answered with CALL_AGAIN before completion
  * @activate_steps: ACTIVATE rounds answered with CALL_AGAIN before completion
+ * @step_us: agent time, in microseconds, that each PRIME call and each
+ *	ACTIVATE round of this image takes (the caller spins, see busy_until)
  * @bmc_ver: version the out-of-band (BMC) path stages, 0 if none
  * @payload_len: length of the staged payload
  * @payload_crc: CRC-32 the staged header claims
@@ -159,6 +165,7 @@ struct lfa_image {
 	bool pending_flag;
 	uint32_t prime_steps;
 	uint32_t activate_steps;
+	uint32_t step_us;
 	uint64_t bmc_ver;
 	uint32_t payload_len;
 	uint32_t payload_crc;

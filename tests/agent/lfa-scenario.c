@@ -166,6 +166,7 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 {
 	bool has_arg = tok_is(t, "pending") || tok_is(t, "bmc") ||
 		       tok_is(t, "prime-steps") || tok_is(t, "activate-steps") ||
+		       tok_is(t, "step-us") ||
 		       tok_is(t, "prime-leak") || tok_is(t, "prime-reveals");
 
 	if (has_arg && !next_tok(lx, arg))
@@ -181,6 +182,8 @@ static int image_attr(struct lfa_agent *a, struct lfa_image *img,
 		return parse_u32(arg, &img->prime_steps);
 	} else if (tok_is(t, "activate-steps")) {
 		return parse_u32(arg, &img->activate_steps);
+	} else if (tok_is(t, "step-us")) {
+		return parse_u32(arg, &img->step_us);
 	} else if (tok_is(t, "prime-leak")) {
 		return parse_u32(arg, &img->prime_leak);
 	} else if (tok_is(t, "prime-reveals")) {

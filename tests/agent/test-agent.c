@@ -151,6 +151,28 @@ static void test_prime(void)
 	CHECK_EQ(ag.prime_state, LFA_PRIME_COMPLETE, "complete after 4 calls");
 }
 
+/* step-us: the cost of a step is the caller's to spend, and in the log */
+static void test_step_cost(void)
+{
+	const struct lfa_log_entry *e;
+	struct res r;
+
+	cur_test = "step-us";
+	load("image a 01234567-89ab-cdef-0123-456789abcdef 1.0 pending 1.1 prime-steps 1 step-us 200\n"
+	     "image b 01234567-89ab-cdef-0123-456789abcde0 1.0 pending 1.1\n");
+	inventory_all();
+	r = smc(LFA_FID_PRIME, 0, 0, 0, 0);
+	CHECK_EQ(r.x[1], 1, "a step that asks to be called again");
+	CHECK_EQ(r.ctx.busy_until, r.ctx.now + 200 * ag.cntfrq / 1000000, "costs 200 us of counter");
+	e = lfa_agent_log_get(&ag, ag.log_head - 1);
+	CHECK_EQ(e->t_out - e->t_in, 200 * ag.cntfrq / 1000000, "the log's call lasts as long");
+	r = smc(LFA_FID_GET_INFO, 0, 0, 0, 0);
+	CHECK_EQ(r.ctx.busy_until, 0, "other calls cost nothing");
+	r = smc(LFA_FID_PRIME, 1, 0, 0, 0);
+	CHECK_EQ(ret0(r), LFA_WRONG_STATE, "...nor a refused PRIME of another image");
+	CHECK_EQ(r.ctx.busy_until, 0, "...which costs nothing");
+}
+
 static void test_prime_reveals(void)
 {
 	struct res r;
@@ -851,6 +873,7 @@ int main(int argc, char **argv)
 	test_noagent();
 	test_prime();
 	test_prime_reveals();
+	test_step_cost();
 	test_activate_single();
 	test_pen();
 	test_cancel();

@@ -274,6 +274,9 @@ static bool lfa_call(struct trap_frame *f, uint64_t x[18])
 		if (give_ups)
 			report_pen_hang();
 	}
+	/* the step's cost, spent in the agent as firmware would */
+	while (ctx.busy_until && now() < ctx.busy_until)
+		__asm__ volatile("yield");
 	if (disp != LFA_DISP_RESET)
 		return false;
 	warm_reset(f, ctx.reset_ep, ctx.reset_ctx);
