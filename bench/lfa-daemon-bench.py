@@ -41,7 +41,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # of the daemon's file accesses there several times slower
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(TOP, "tests", "daemon"))
-from fwupd_harness import GUID_BL33, add_arguments, image_guid, run  # noqa: E402
+from fwupd_harness import GUID_BL33, add_arguments, image_guid, run, testbed_device  # noqa: E402
 
 FLAG_NEEDS_ACTIVATION = 1 << 20  # FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION
 IMAGES = 1024
@@ -53,16 +53,10 @@ def bench_guid(idx):
 
 
 def driver_device(tb):
-    sysfs = tb.get_sys_dir()
-    os.makedirs(os.path.join(sysfs, "bus", "platform", "drivers", "arm-lfa"), exist_ok=True)
-    ok = tb.add_from_string(
-        "P: /devices/platform/arm-lfa\nE: SUBSYSTEM=platform\nE: DRIVER=arm-lfa\n"
-        "E: MODALIAS=platform:arm-lfa\nL: driver=../../../bus/platform/drivers/arm-lfa\n"
-    )
-    if not ok:
-        raise RuntimeError("umockdev: cannot add the arm-lfa platform device")
-    tb.set_property("/sys/devices/platform/arm-lfa", "LFA_INVENTORY", "settled")
-    return "/sys/devices/platform/arm-lfa"
+    """lfa_fw's platform device, whose uevents announce a settled inventory."""
+    dev = testbed_device(tb, "platform", "devices/platform/arm-lfa", "arm-lfa", "platform:arm-lfa")
+    tb.set_property(dev, "LFA_INVENTORY", "settled")
+    return dev
 
 
 class Signals:

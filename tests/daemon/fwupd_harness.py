@@ -279,6 +279,21 @@ class Harness:
         return out
 
 
+def testbed_device(tb, subsystem, path, driver, modalias):
+    """A device at /sys/PATH of a umockdev testbed TB, bound to DRIVER on its
+    bus, as the kernel shows it; returns its sysfs path, for TB.uevent()."""
+    sysfs = tb.get_sys_dir()
+    for sub in ("devices", os.path.join("drivers", driver)):
+        os.makedirs(os.path.join(sysfs, "bus", subsystem, sub), exist_ok=True)
+    up = "../" * path.strip("/").count("/")
+    if not tb.add_from_string(
+        f"P: /{path}\nE: SUBSYSTEM={subsystem}\nE: DRIVER={driver}\nE: MODALIAS={modalias}\n"
+        f"L: driver={up}../bus/{subsystem}/drivers/{driver}\n"
+    ):
+        raise Failure(f"umockdev: cannot add {path}")
+    return f"/sys/{path}"
+
+
 def image_guid(dev):
     """The image GUID of an LFA device: the plugin's only visible instance ID is
     LFA\\VENDOR_..&PRODUCT_..&GUID_<image GUID>; without a platform identity

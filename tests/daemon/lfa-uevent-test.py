@@ -35,7 +35,7 @@ from gi.repository import UMockdev  # noqa: E402
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fwupd_harness import GUID_BL33, add_arguments, check, flags, run  # noqa: E402
+from fwupd_harness import GUID_BL33, add_arguments, check, flags, run, testbed_device  # noqa: E402
 
 PRELOAD = "libumockdev-preload.so.0"
 SMCCC_MODALIAS = "arm_smccc:arm-smccc-lfa"
@@ -54,28 +54,11 @@ LOG_CHANGED = "udev changed"
 
 
 def platform_device(tb, name, driver):
-    sysfs = tb.get_sys_dir()
-    os.makedirs(os.path.join(sysfs, "bus", "platform", "drivers", driver), exist_ok=True)
-    path = f"/devices/platform/{name}"
-    ok = tb.add_from_string(
-        f"P: {path}\nE: SUBSYSTEM=platform\nE: DRIVER={driver}\n"
-        f"E: MODALIAS=platform:{name}\nL: driver=../../../bus/platform/drivers/{driver}\n"
-    )
-    check(ok, f"testbed: platform device {name} bound to {driver}")
-    return "/sys" + path
+    return testbed_device(tb, "platform", f"devices/platform/{name}", driver, f"platform:{name}")
 
 
 def smccc_device(tb, name, modalias):
-    sysfs = tb.get_sys_dir()
-    os.makedirs(os.path.join(sysfs, "bus", "arm_smccc", "devices"), exist_ok=True)
-    os.makedirs(os.path.join(sysfs, "bus", "arm_smccc", "drivers", "lfa"), exist_ok=True)
-    path = f"/devices/arm_smccc/{name}"
-    ok = tb.add_from_string(
-        f"P: {path}\nE: SUBSYSTEM=arm_smccc\nE: MODALIAS={modalias}\n"
-        f"L: driver=../../../bus/arm_smccc/drivers/lfa\n"
-    )
-    check(ok, f"testbed: SMCCC device {name} ({modalias})")
-    return "/sys" + path
+    return testbed_device(tb, "arm_smccc", f"devices/arm_smccc/{name}", "lfa", modalias)
 
 
 def make_inventory(h):
@@ -88,18 +71,21 @@ def log_count(h, text):
         return f.read().count(text)
 
 
-def stage_out_of_band(h):
+def staged_is_noticed(h, tb, dev, timeout, what):
+    """The platform stages an update behind fwupd's back, the kernel sends a
+    change uevent on DEV (none if None): the daemon must show the image as
+    needing activation within TIMEOUT seconds."""
     h.image_set(GUID_BL33, "pending_version", "1.1")
     h.image_set(GUID_BL33, "activation_pending", "1")
-
-
-def wait_needs_activation(h, timeout):
+    if dev is not None:
+        tb.uevent(dev, "change")
     start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if "needs-activation" in flags(h.device(GUID_BL33)):
-            return time.monotonic() - start
+    while "needs-activation" not in flags(h.device(GUID_BL33)):
+        if time.monotonic() - start > timeout:
+            check(False, what)
         time.sleep(0.25)
-    return None
+    check(True, what)
+    print(f"# noticed after {time.monotonic() - start:.2f} s")
 
 
 def noise(h, tb, devices, reach_plugin, count=50):
@@ -138,12 +124,8 @@ def case_lfa_fw(h, tb):
     start(h, tb)
     check(log_count(h, LOG_POLL) == 0, "lfa_fw announces changes: no rescan timer")
     noise(h, tb, [other], reach_plugin=False)
-    stage_out_of_band(h)
     tb.set_property(dev, "LFA_INVENTORY", "settled")
-    tb.uevent(dev, "change")
-    took = wait_needs_activation(h, 10)
-    check(took is not None, "settled uevent of arm-lfa: the staged image needs activation")
-    print(f"# noticed after {took:.2f} s")
+    staged_is_noticed(h, tb, dev, 10, "settled uevent of arm-lfa: the staged image needs activation")
 
 
 def case_nvidia(h, tb):
@@ -156,11 +138,8 @@ def case_nvidia(h, tb):
     check(log_count(h, LOG_POLL) == 1, "no event seen yet: the rescan timer is armed")
     noise(h, tb, [other], reach_plugin=True)
     noise(h, tb, [unrelated], reach_plugin=False)
-    stage_out_of_band(h)
-    tb.uevent(dev, "change")
-    took = wait_needs_activation(h, 10)
-    check(took is not None, "change uevent of the SMCCC device: the staged image needs activation")
-    print(f"# noticed after {took:.2f} s")
+    staged_is_noticed(h, tb, dev, 10,
+                      "change uevent of the SMCCC device: the staged image needs activation")
     check(log_count(h, LOG_NO_POLL) == 1, "after the SMCCC device's event the timer is gone")
 
 
@@ -171,10 +150,8 @@ def case_upstream_v3(h, tb):
     start(h, tb)
     check(log_count(h, LOG_POLL) == 1, "no event source: the rescan timer is armed")
     noise(h, tb, [other], reach_plugin=True)
-    stage_out_of_band(h)
-    took = wait_needs_activation(h, POLL_S + SLACK_S)
-    check(took is not None, f"no uevent: the staged image needs activation within {POLL_S} s")
-    print(f"# noticed after {took:.2f} s")
+    staged_is_noticed(h, tb, None, POLL_S + SLACK_S,
+                      f"no uevent: the staged image needs activation within {POLL_S} s")
     check(log_count(h, LOG_EVENT) == 0, "noticed by the timer, not by an event")
 
 
