@@ -142,6 +142,19 @@ class Harness:
         with open(os.path.join(self.image_dir(guid), attr), "w", encoding="utf-8") as f:
             f.write(value + "\n")
 
+    def stage_out_of_band(self, guid, version):
+        """The platform (a BMC) stages VERSION of an image behind fwupd's back,
+        as lfa_fw then lists it."""
+        self.image_set(guid, "pending_version", version)
+        self.image_set(guid, "activation_pending", "1")
+
+    def fake_kernel_env(self, preload=()):
+        """What a process needs in its environment for the shim to play the
+        kernel over this tree; PRELOAD: libraries loaded after the shim."""
+        # the shim first: umockdev's preload library defines write() too and
+        # does not pass the writes it does not emulate on to a later one
+        return {"LD_PRELOAD": " ".join([self.args.shim, *preload]), "LFA_FAKE_ROOT": self.root}
+
     def control(self, text):
         with open(os.path.join(self.root, "control"), "w", encoding="utf-8") as f:
             f.write(text)
@@ -194,10 +207,7 @@ class Harness:
         check(os.path.exists(sock), "private system bus is up")
 
         daemon_env = dict(self.env)
-        # the shim first: umockdev's preload library defines write() too and
-        # does not pass the writes it does not emulate on to a later one
-        daemon_env["LD_PRELOAD"] = " ".join([self.args.shim, *preload])
-        daemon_env["LFA_FAKE_ROOT"] = self.root
+        daemon_env.update(self.fake_kernel_env(preload))
         daemon_env.update(env or {})
         self.daemon = subprocess.Popen(
             [self.args.fwupd, "--verbose", *(f"--daemon-verbose={d}" for d in debug)],

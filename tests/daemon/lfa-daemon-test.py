@@ -53,8 +53,7 @@ def test_get_devices(h):
 
 def test_activate_staged_out_of_band(h):
     # the platform stages BL33 behind fwupd's back; the daemon sees it on the next read
-    h.image_set(GUID_BL33, "pending_version", "2.1")
-    h.image_set(GUID_BL33, "activation_pending", "1")
+    h.stage_out_of_band(GUID_BL33, "2.1")
     h.stop()
     h.start()
     bl33 = h.device(GUID_BL33)
@@ -203,11 +202,9 @@ def test_deferred(h):
 def test_fwupdtool_activate(h):
     # fwupdtool must not share the daemon's state: stop the daemon first
     h.stop()
-    h.image_set(GUID_BL33, "pending_version", "2.2")
-    h.image_set(GUID_BL33, "activation_pending", "1")
+    h.stage_out_of_band(GUID_BL33, "2.2")
     env = dict(h.env)
-    env["LD_PRELOAD"] = h.args.shim
-    env["LFA_FAKE_ROOT"] = h.root
+    env.update(h.fake_kernel_env())
     res = subprocess.run(
         [h.args.fwupdtool, "activate", "--plugins", "lfa"],
         env=env, capture_output=True, text=True, timeout=60, check=False,

@@ -75,8 +75,7 @@ def staged_is_noticed(h, tb, dev, timeout, what):
     """The platform stages an update behind fwupd's back, the kernel sends a
     change uevent on DEV (none if None): the daemon must show the image as
     needing activation within TIMEOUT seconds."""
-    h.image_set(GUID_BL33, "pending_version", "1.1")
-    h.image_set(GUID_BL33, "activation_pending", "1")
+    h.stage_out_of_band(GUID_BL33, "1.1")
     if dev is not None:
         tb.uevent(dev, "change")
     start = time.monotonic()
