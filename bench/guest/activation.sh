@@ -1,18 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# run-guest --script for bench/activation.scn: activates the image RUNS
-# times (kernel argument bench_runs=N, default 5) and prints, per run, the
-# machine stops the driver counted (its success line), the span of the
-# activation in the agent's call log (from the first PRIME's entry to the
-# last ACTIVATE's return) and the median span of its rendezvous ACTIVATE
+# run-guest --script for bench/activation.scn: activates the image
+# bench_runs times and prints, per run, the machine stops the driver
+# counted (its success line), the spans of the activation in the agent's
+# call log (bench-lib.sh) and the median span of its rendezvous ACTIVATE
 # rounds (first CPU in to last CPU out); then the median span of bare
 # stop_machine() rounds whose CPUs only enter the agent (lfa_stopbench).
 # Times are ns of the generic counter, under TCG.
 . /tests/lib.sh
+. /tests/files/bench-lib.sh
 G=0b0b0b0b-0000-4000-8000-00000000000b
 D=/sys/firmware/lfa/$G
-runs=$(sed -n 's/.*bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
-runs=${runs:-5}
+runs=$bench_runs
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 
 # round_spans CALL: the median, over the rounds of CALL in the log on
@@ -47,14 +46,10 @@ while [ "$i" -lt "$runs" ]; do
 	check "run $i: activate" sh -c "echo 1 >$D/activate"
 	stops=$(dmesg | grep "$G: activated (" | tail -n 1 |
 		sed -n 's/.*activated (\([0-9]*\) machine stops).*/\1/p')
-	span=$(awk '
-		/call=PRIME/ && !p { p = 1; first = substr($3, 3) }
-		/call=ACTIVATE/ { t = substr($3, 3) + substr($4, 4); if (t > last) last = t }
-		END { if (p && last) print last - first; else print "none" }' "$LFA_EMU/log")
 	rounds=$(grep -c "cpu=0 .*call=ACTIVATE" "$LFA_EMU/log")
 	round_span=$(round_spans ACTIVATE <"$LFA_EMU/log")
 	check_eq "run $i: the driver counted its machine stops" "${stops:+yes}" yes
-	echo "# bench run=$i machine_stops=$stops activate_rounds=$rounds activation_span_ns=$span round_span_ns=$round_span"
+	echo "# bench run=$i machine_stops=$stops activate_rounds=$rounds $(activation_spans) round_span_ns=$round_span"
 done
 
 lfa_log_clear

@@ -1,16 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# run-guest --script for bench/polling.scn: each image activated RUNS times
-# (kernel argument bench_runs=N, default 5) by lfa_fw and then by
-# lfa_fw_fixed10ms (the same sources with a fixed 10 ms sleep between
-# polls, as the upstream driver does; bench/mk-fixed-poll makes it).  One
-# line per activation: the span in the agent's call log from the first
-# PRIME's entry to the last ACTIVATE's return, and to the last PRIME's
-# return, ns of the generic counter.  Image ff is the figure's, 00..06
+# run-guest --script for bench/polling.scn: each image activated
+# bench_runs times by lfa_fw and then by lfa_fw_fixed10ms (the same sources
+# with a fixed 10 ms sleep between polls, as the upstream driver does;
+# bench/mk-fixed-poll makes it).  One line per activation with its spans in
+# the agent's call log (bench-lib.sh).  Image ff is the figure's, 00..06
 # answer CALL_AGAIN that many times at PRIME.
 . /tests/lib.sh
-runs=$(sed -n 's/.*bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
-runs=${runs:-5}
+. /tests/files/bench-lib.sh
+runs=$bench_runs
 check "load lfa_testplat" load_module lfa_testplat
 
 for driver in lfa_fw lfa_fw_fixed10ms; do
@@ -36,20 +34,7 @@ for driver in lfa_fw lfa_fw_fixed10ms; do
 				not_ok "$driver: activate $g (run $i)"
 				continue
 			fi
-			# the whole activation, and its PRIME phase alone (no
-			# machine stops: the polling strategy's own share)
-			spans=$(awk '
-				/call=PRIME/ {
-					t = substr($3, 3); e = t + substr($4, 4)
-					if (!p) { p = 1; first = t }
-					if (e > pend) pend = e
-				}
-				/call=ACTIVATE/ { e = substr($3, 3) + substr($4, 4); if (e > last) last = e }
-				END {
-					if (p && last) print "span_ns=" last - first " prime_span_ns=" pend - first
-					else print "span_ns=none prime_span_ns=none"
-				}' "$LFA_EMU/log")
-			echo "# poll driver=$driver image=$r run=$i $spans"
+			echo "# poll driver=$driver image=$r run=$i $(activation_spans)"
 		done
 	done
 	check "$driver: unload" rmmod "$driver"
