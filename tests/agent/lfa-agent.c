@@ -476,11 +476,6 @@ static int platform_load(struct lfa_agent *a, struct lfa_image *img,
 	return LFA_SUCCESS;
 }
 
-/*
- * The component's own prime step, after a load that needs no more calls.
- * Asking to be called again is CALL_AGAIN by the specification; TF-A maps
- * only the load's -EAGAIN and passes this one through raw.
- */
 /* a step of @img ends @step_us after it started, on the generic counter */
 static void step_cost(const struct lfa_agent *a, const struct lfa_image *img,
 		      struct lfa_call_ctx *ctx)
@@ -489,6 +484,11 @@ static void step_cost(const struct lfa_agent *a, const struct lfa_image *img,
 		ctx->busy_until = ctx->now + (uint64_t)img->step_us * a->cntfrq / 1000000u;
 }
 
+/*
+ * The component's own prime step, after a load that needs no more calls.
+ * Asking to be called again is CALL_AGAIN by the specification; TF-A maps
+ * only the load's -EAGAIN and passes this one through raw.
+ */
 static int component_prime(struct lfa_agent *a, bool *again)
 {
 	if (!a->leak_left)
