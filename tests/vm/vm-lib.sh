@@ -3,10 +3,40 @@
 # $vm (under the cache) and is rebuilt only when its inputs change.
 # Expects: top, cache, vm.
 
-mkdir -p "$vm"
-# parallel meson tests share the cache: one builder at a time
-exec 9>"$vm/.lock"
-flock 9
+# vm_scenario_file NAME|FILE AGENT: the scenario's file, after checking
+# both; tests/scenarios/NAME.scn for a bare name
+vm_scenario_file() {
+	case $1 in
+	*/* | *.scn) _scn=$1 ;;
+	*) _scn=$top/tests/scenarios/$1.scn ;;
+	esac
+	[ -r "$_scn" ] || { echo "$(basename "$0"): no scenario $_scn" >&2; exit 2; }
+	case $2 in
+	lfa | tf-a) ;;
+	*) echo "$(basename "$0"): --agent must be lfa or tf-a, not '$2'" >&2; exit 2 ;;
+	esac
+	echo "$_scn"
+}
+
+# vm_scenario_bin AGENT FILE MEM OUT: what the stub reads at 0x40100000:
+# mode + scenario text + RAM size, NUL-terminated; the mode line comes
+# first, as the scenario language requires
+vm_scenario_bin() {
+	{
+		printf 'agent %s\n' "$1"
+		cat "$2"
+		printf '\nram-mb %s\n' "$3"
+		printf '\000'
+	} >"$4"
+}
+
+# vm_lock: parallel meson tests share the cache, one builder at a time
+# (vm_unlock when done building)
+vm_lock() {
+	mkdir -p "$vm"
+	exec 9>"$vm/.lock"
+	flock 9
+}
 
 vm_unlock() {
 	flock -u 9
