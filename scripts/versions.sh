@@ -6,6 +6,11 @@ FWUPD_DEB_VERSION=2.0.20-1~deb12u2
 FWUPD_VERSION=2.0.20
 FWUPD_ORIG_SHA256=d1bb9b84031954f0c57a6caed93a21f0a3c1e05fb677a103ec0a79ba28fc3cea
 
+# the Debian packages scripts/build-debs makes: fwupd is rebuilt as
+# $FWUPD_DEB_VERSION+lfa$LFA_DEB_REVISION (bump it for every release of ours)
+LFA_DEB_REVISION=1
+LFA_DEB_MAINTAINER="fwupd-lfa maintainers <maintainers@users.noreply.r-seed-c1296957.example>"
+
 # the newest fwupd release, which the plugin's self-tests also run against:
 # its upstream tarball, as the orig tarball of this suite's source package
 FWUPD_NEXT_SUITE=trixie-backports
@@ -22,4 +27,4 @@ KERNEL_NEXT_SERIES=7.2
 KERNEL_NEXT_SUITE=trixie-backports
 
 # bump to make install-deps re-run apt-get on machines that already ran it
-DEPS_REVISION=4
+DEPS_REVISION=5
