@@ -375,7 +375,11 @@ fu_lfa_device_sync(FuLfaDevice *self)
 		fu_device_uninhibit(device, FU_LFA_DEVICE_INHIBIT_NO_UPLOAD);
 	}
 
-	if (can_activate && self->inv.activation_pending)
+	/* fwupd's shutdown hook activates what needs activation; the reboot under way
+	 * boots a staged image anyway, while a live activation there could hold the
+	 * reboot for as long as the firmware's rendezvous lasts */
+	if (can_activate && self->inv.activation_pending &&
+	    !fu_device_has_private_flag(device, FU_LFA_DEVICE_FLAG_FINAL_SHUTDOWN))
 		fu_device_add_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION);
 	else
 		fu_device_remove_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION);
@@ -1008,6 +1012,7 @@ fu_lfa_device_init(FuLfaDevice *self)
 	fu_device_add_private_flag(device, FU_DEVICE_PRIVATE_FLAG_SKIPS_RESTART);
 	fu_device_set_firmware_size_max(device, FU_LFA_DEVICE_FIRMWARE_SIZE_MAX);
 	fu_lfa_device_register_private_flag(device, FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
+	fu_lfa_device_register_private_flag(device, FU_LFA_DEVICE_FLAG_FINAL_SHUTDOWN);
 }
 
 static void
@@ -1036,6 +1041,7 @@ fu_lfa_device_class_init(FuLfaDeviceClass *klass)
 	device_class->set_progress = fu_lfa_device_set_progress;
 	fu_lfa_device_class_register_private_flag(device_class,
 						  FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION);
+	fu_lfa_device_class_register_private_flag(device_class, FU_LFA_DEVICE_FLAG_FINAL_SHUTDOWN);
 }
 
 /**

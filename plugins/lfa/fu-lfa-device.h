@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE(FuLfaDevice, fu_lfa_device, FU, LFA_DEVICE, FuDevice)
 
 /* set by the plugin when fwupd.conf has [lfa] ActivationPolicy=deferred */
 #define FU_LFA_DEVICE_FLAG_DEFERRED_ACTIVATION "deferred-activation"
+/* set by the plugin when it runs in systemd's last moments of a shutdown */
+#define FU_LFA_DEVICE_FLAG_FINAL_SHUTDOWN "final-shutdown"
 
 FuLfaDevice *
 fu_lfa_device_new(FuContext *ctx, const gchar *path) G_GNUC_NON_NULL(1, 2);

@@ -38,6 +38,7 @@ struct _FuLfaPlugin {
 	guint poll_id;
 	gboolean poll_warned;	    /* the inventory went away under the poll */
 	gboolean smccc_events_seen; /* the SMCCC-bus driver announces its refreshes */
+	gboolean final_shutdown;    /* run by systemd's shutdown hook: set at startup */
 };
 
 G_DEFINE_TYPE(FuLfaPlugin, fu_lfa_plugin, FU_TYPE_PLUGIN)
@@ -51,6 +52,7 @@ fu_lfa_plugin_to_string(FuPlugin *plugin, guint idt, GString *str)
 	fwupd_codec_string_append_int(str, idt, "Warned", g_hash_table_size(self->warned));
 	fwupd_codec_string_append_int(str, idt, "RescanCnt", self->rescan_cnt);
 	fwupd_codec_string_append_int(str, idt, "PollMs", self->poll_id != 0 ? self->poll_ms : 0);
+	fwupd_codec_string_append_bool(str, idt, "FinalShutdown", self->final_shutdown);
 	fwupd_codec_string_append(str,
 				  idt,
 				  "ActivationPolicy",
@@ -129,6 +131,8 @@ fu_lfa_plugin_scan_one(FuLfaPlugin *self, const gchar *dir, const gchar *name, G
 
 	device = fu_lfa_device_new(fu_plugin_get_context(plugin), path);
 	fu_lfa_device_set_record(device, self->record);
+	if (self->final_shutdown)
+		fu_device_add_private_flag(FU_DEVICE(device), FU_LFA_DEVICE_FLAG_FINAL_SHUTDOWN);
 	if (!fu_device_probe(FU_DEVICE(device), &error_local)) {
 		fu_lfa_plugin_warn_once(self, seen, name, error_local->message);
 		return;
@@ -433,6 +437,22 @@ fu_lfa_plugin_modify_config(FuPlugin *plugin, const gchar *key, const gchar *val
 	return TRUE;
 }
 
+/* systemd runs fwupd's shutdown hook (`fwupdtool activate`) from systemd-shutdown,
+ * which is PID 1 only once every service has stopped, just before the reboot */
+static gboolean
+fu_lfa_plugin_is_final_shutdown(FuContext *ctx)
+{
+	g_autofree gchar *fn = NULL;
+	g_autofree gchar *comm = NULL;
+
+	fn = fu_context_build_filename(ctx, NULL, FU_PATH_KIND_PROCFS, "1", "comm", NULL);
+	if (fn == NULL || !g_file_get_contents(fn, &comm, NULL, NULL))
+		return FALSE;
+	g_strchomp(comm);
+	/* the kernel keeps 15 characters of the name */
+	return g_strcmp0(comm, "systemd-shutdow") == 0;
+}
+
 static gboolean
 fu_lfa_plugin_startup(FuPlugin *plugin, FuProgress *progress, GError **error)
 {
@@ -455,6 +475,10 @@ fu_lfa_plugin_startup(FuPlugin *plugin, FuProgress *progress, GError **error)
 					     NULL);
 	if (filename == NULL)
 		return FALSE;
+
+	self->final_shutdown = fu_lfa_plugin_is_final_shutdown(ctx);
+	if (self->final_shutdown)
+		g_info("the system is rebooting: staged LFA images are left to the reboot");
 
 	/* an unknown policy must never activate firmware the admin wanted held back */
 	if (g_strcmp0(policy, "immediate") != 0 && g_strcmp0(policy, "deferred") != 0)
