@@ -21,6 +21,8 @@
 #define PSCI_CPU_ON_32		0x84000003u
 #define PSCI_CPU_ON_64		0xC4000003u
 #define PSCI_FEATURES		0x8400000Au
+#define PSCI_SYSTEM_OFF		0x84000008u
+#define PSCI_SYSTEM_RESET	0x84000009u
 
 #define HCR_RW		(1ull << 31)
 #define HCR_TSC		(1ull << 19)
@@ -299,6 +301,22 @@ static void sip_call(uint64_t x[18])
 		raise_notification();
 }
 
+/*
+ * What this boot asked of the agent, on the console as the machine goes
+ * off or resets: the one record of a boot that outlives it, which a test
+ * of what happens at shutdown reads (tests/debian/README.md).
+ */
+static void report_calls(void)
+{
+	lock(&print_lock);
+	puts_raw("lfa-stub: leaving after ");
+	put_dec(agent.calls[LFA_FID_PRIME - LFA_FID_FIRST]);
+	puts_raw(" PRIME and ");
+	put_dec(agent.calls[LFA_FID_ACTIVATE - LFA_FID_FIRST]);
+	puts_raw(" ACTIVATE calls\n");
+	unlock(&print_lock);
+}
+
 static void psci(uint64_t x[18])
 {
 	uint32_t fid = (uint32_t)x[0];
@@ -334,6 +352,10 @@ static void psci(uint64_t x[18])
 		count_online();
 		unlock(&agent_lock);
 		return;
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		report_calls();
+		break;
 	}
 	x[0] = psci_call(fid, x[1], x[2], x[3]);
 }
