@@ -1641,6 +1641,36 @@ fu_lfa_plugin_upload_error_func(void)
 		g_assert_false(ret);
 		g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
 	}
+
+	/* staged, but the platform authenticates it when it is primed and discards it */
+	{
+		gboolean ret;
+		gsize bufsz = 0;
+		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+		g_autoptr(FuFirmware) corrupt = fu_test_firmware_new("bad", 1, 7);
+		g_autoptr(GBytes) blob = fu_firmware_get_bytes(corrupt, NULL);
+		g_autoptr(GBytes) blob_bad = NULL;
+		g_autoptr(GError) error = NULL;
+		const guint8 *data = g_bytes_get_data(blob, &bufsz);
+		g_autofree guint8 *buf = g_memdup2(data, bufsz);
+
+		/* the last payload byte: the header's CRC no longer matches */
+		buf[bufsz - 1] ^= 0xff;
+		blob_bad = g_bytes_new(buf, bufsz);
+		fu_firmware_set_bytes(corrupt, blob_bad);
+		fu_test_kernel_command(self, "upload_status=\n");
+		ret = fu_plugin_runner_write_firmware(self->plugin,
+						      device,
+						      corrupt,
+						      progress,
+						      FWUPD_INSTALL_FLAG_NONE,
+						      &error);
+		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_SIGNATURE_INVALID);
+		g_assert_nonnull(g_strstr_len(error->message, -1, "failed authentication"));
+		g_assert_false(ret);
+		g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
+		g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
+	}
 }
 
 static void
