@@ -1263,6 +1263,45 @@ fu_test_new_tfa(void)
 	return self;
 }
 
+/* what the engine does for fwupdmgr install */
+static gboolean
+fu_test_write_firmware(FuTest *self,
+		       FuDevice *device,
+		       FuFirmware *firmware,
+		       FuProgress *progress,
+		       GError **error)
+{
+	return fu_plugin_runner_write_firmware(self->plugin,
+					       device,
+					       firmware,
+					       progress,
+					       FWUPD_INSTALL_FLAG_NONE,
+					       error);
+}
+
+/* an install that fails once @command is given to the fake kernel */
+static void
+fu_test_write_firmware_fails(FuTest *self,
+			     FuDevice *device,
+			     FuFirmware *firmware,
+			     const gchar *command,
+			     gint code,
+			     const gchar *needle,
+			     guint activate_count)
+{
+	gboolean ret;
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	fu_test_kernel_command(self, command);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
+	g_debug("%s: %s", command, error != NULL ? error->message : "");
+	g_assert_error(error, FWUPD_ERROR, code);
+	g_assert_nonnull(g_strstr_len(error->message, -1, needle));
+	g_assert_false(ret);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, activate_count);
+}
+
 static void
 fu_test_install(FuTest *self, const gchar *version)
 {
@@ -1274,12 +1313,7 @@ fu_test_install(FuTest *self, const gchar *version)
 
 	/* what the engine does with the release's version */
 	fu_firmware_set_version(firmware, version);
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
 }
@@ -1480,12 +1514,7 @@ fu_lfa_plugin_upload_func(void)
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
 	g_assert_null(fu_device_get_update_error(device));
 
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
 	data = g_build_filename(self->root, "class", "firmware", "lfa-" GUID_BL31, "data", NULL);
@@ -1531,12 +1560,7 @@ fu_lfa_plugin_upload_deferred_func(void)
 			==,
 			"deferred");
 
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
 	g_assert_cmpint(fu_test_kernel_count(self, "upload_count"), ==, 1);
@@ -1590,12 +1614,7 @@ fu_lfa_plugin_upload_error_func(void)
 		g_autofree gchar *cmd = g_strdup_printf("upload_error=%s\n", map[i].kernel_error);
 
 		fu_test_kernel_command(self, cmd);
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      firmware,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
+		ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 		g_debug("%s: %s", map[i].kernel_error, error != NULL ? error->message : "");
 		g_assert_error(error, FWUPD_ERROR, map[i].code);
 		g_assert_false(ret);
@@ -1607,50 +1626,29 @@ fu_lfa_plugin_upload_error_func(void)
 	}
 
 	/* accepted by the upload class but discarded by the platform */
-	{
-		gboolean ret;
-		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-		g_autoptr(GError) error = NULL;
-		fu_test_kernel_command(self, "upload_error= upload_discard=1\n");
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      firmware,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
-		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_WRITE);
-		g_assert_nonnull(g_strstr_len(error->message, -1, "discarded"));
-		g_assert_false(ret);
-		g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
-	}
+	fu_test_write_firmware_fails(self,
+				     device,
+				     firmware,
+				     "upload_error= upload_discard=1\n",
+				     FWUPD_ERROR_WRITE,
+				     "discarded",
+				     0);
 
 	/* a status the plugin does not know fails instead of polling forever */
-	{
-		gboolean ret;
-		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-		g_autoptr(GError) error = NULL;
-		fu_test_kernel_command(self, "upload_discard=0 upload_status=bogus\n");
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      firmware,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
-		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
-		g_assert_nonnull(g_strstr_len(error->message, -1, "unknown upload status 'bogus'"));
-		g_assert_false(ret);
-		g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
-	}
+	fu_test_write_firmware_fails(self,
+				     device,
+				     firmware,
+				     "upload_discard=0 upload_status=bogus\n",
+				     FWUPD_ERROR_INVALID_DATA,
+				     "unknown upload status 'bogus'",
+				     0);
 
 	/* staged, but the platform authenticates it when it is primed and discards it */
 	{
-		gboolean ret;
 		gsize bufsz = 0;
-		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 		g_autoptr(FuFirmware) corrupt = fu_test_firmware_new("bad", 1, 7);
 		g_autoptr(GBytes) blob = fu_firmware_get_bytes(corrupt, NULL);
 		g_autoptr(GBytes) blob_bad = NULL;
-		g_autoptr(GError) error = NULL;
 		const guint8 *data = g_bytes_get_data(blob, &bufsz);
 		g_autofree guint8 *buf = g_memdup2(data, bufsz);
 
@@ -1658,17 +1656,13 @@ fu_lfa_plugin_upload_error_func(void)
 		buf[bufsz - 1] ^= 0xff;
 		blob_bad = g_bytes_new(buf, bufsz);
 		fu_firmware_set_bytes(corrupt, blob_bad);
-		fu_test_kernel_command(self, "upload_status=\n");
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      corrupt,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
-		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_SIGNATURE_INVALID);
-		g_assert_nonnull(g_strstr_len(error->message, -1, "failed authentication"));
-		g_assert_false(ret);
-		g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
+		fu_test_write_firmware_fails(self,
+					     device,
+					     corrupt,
+					     "upload_status=\n",
+					     FWUPD_ERROR_SIGNATURE_INVALID,
+					     "failed authentication",
+					     1);
 		g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
 	}
 }
@@ -1685,12 +1679,7 @@ fu_lfa_plugin_no_upload_func(void)
 
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL33);
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
 	g_assert_nonnull(g_strstr_len(error->message, -1, "fwupdmgr activate"));
 	g_assert_false(ret);
