@@ -516,6 +516,69 @@ fu_lfa_fake_kernel_dmi(FuLfaFakeKernel *self, gchar **argv)
 	return 0;
 }
 
+/* one SMBIOS Firmware Inventory Information structure (type 45) naming an image
+ * by its GUID, as the kernel exports it in firmware/dmi/entries/45-N/raw */
+static gint
+fu_lfa_fake_kernel_dmi_firmware_inventory(FuLfaFakeKernel *self, gchar **argv)
+{
+	const gchar *allowed[] = {"version_format", "id_format", NULL};
+	const gchar *strings[] = {"LFA image", argv[0], argv[0] != NULL ? argv[1] : NULL};
+	guint idx = 0;
+	guint64 version_format = 0x01; /* MAJOR.MINOR */
+	guint64 id_format = 0x01;      /* a UEFI GUID */
+	guint8 hdr[0x18] = {0};
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *raw = NULL;
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	g_autoptr(GHashTable) kv = NULL;
+
+	if (argv[0] == NULL || argv[1] == NULL)
+		return EINVAL;
+	kv = fu_lfa_fake_kernel_parse_kv(argv + 2, allowed);
+	if (kv == NULL ||
+	    !g_ascii_string_to_unsigned(fu_lfa_fake_kernel_kv(kv, "version_format", "1"),
+					10,
+					0,
+					G_MAXUINT8,
+					&version_format,
+					NULL) ||
+	    !g_ascii_string_to_unsigned(fu_lfa_fake_kernel_kv(kv, "id_format", "1"),
+					10,
+					0,
+					G_MAXUINT8,
+					&id_format,
+					NULL))
+		return EINVAL;
+	do {
+		g_free(dir);
+		dir = g_strdup_printf("firmware/dmi/entries/45-%u", idx++);
+	} while (faccessat(self->root_fd, dir, F_OK, AT_SYMLINK_NOFOLLOW) == 0);
+	if (!fu_lfa_fake_kernel_mkdir(self, dir))
+		return errno;
+
+	/* type, length, handle; strings 1 name, 2 version, 3 ID; no release date,
+	 * manufacturer or lowest version; image size unknown; state unknown */
+	hdr[0x00] = 45;
+	hdr[0x01] = sizeof(hdr);
+	hdr[0x02] = idx;
+	hdr[0x03] = 0x2d;
+	hdr[0x04] = 1;
+	hdr[0x05] = 3;
+	hdr[0x06] = version_format;
+	hdr[0x07] = 2;
+	hdr[0x08] = id_format;
+	memset(hdr + 0x0c, 0xff, 8);
+	hdr[0x16] = 0x02;
+	g_byte_array_append(buf, hdr, sizeof(hdr));
+	for (guint i = 0; i < G_N_ELEMENTS(strings); i++)
+		g_byte_array_append(buf, (const guint8 *)strings[i], strlen(strings[i]) + 1);
+	g_byte_array_append(buf, (const guint8 *)"", 1);
+	raw = g_build_filename(dir, "raw", NULL);
+	if (!fu_lfa_fake_kernel_set_raw(self, raw, buf->data, buf->len))
+		return errno;
+	return 0;
+}
+
 static gboolean
 fu_lfa_fake_kernel_parse_bool(const gchar *str, gboolean *value)
 {
@@ -575,6 +638,7 @@ fu_lfa_fake_kernel_knob(FuLfaFakeKernel *self, const gchar *key, const gchar *va
  *   platform-device
  *   smccc-device NAME MODALIAS
  *   dmi KEY=VALUE...
+ *   dmi-firmware-inventory GUID VERSION [version_format=N] [id_format=N]
  *   KEY=VALUE...     activate_errno, activate_noop, activate_version, upload_error,
  *                    upload_discard, upload_status, versions=none|reported
  *   reset            every knob and counter back to its default
@@ -608,6 +672,8 @@ fu_lfa_fake_kernel_command(FuLfaFakeKernel *self, const gchar *line)
 		return fu_lfa_fake_kernel_smccc_device(self, argv + 1);
 	if (g_strcmp0(argv[0], "dmi") == 0)
 		return fu_lfa_fake_kernel_dmi(self, argv + 1);
+	if (g_strcmp0(argv[0], "dmi-firmware-inventory") == 0)
+		return fu_lfa_fake_kernel_dmi_firmware_inventory(self, argv + 1);
 	if (g_strcmp0(argv[0], "reset") == 0 && argc == 1) {
 		fu_lfa_fake_kernel_reset(self);
 		return 0;
