@@ -1492,6 +1492,74 @@ fu_lfa_plugin_tfa_bad_record_func(void)
 	g_assert_null(fu_device_get_version(device));
 }
 
+/* the platform publishes the version it booted in its SMBIOS firmware inventory
+ * (type 45): that is the version until the image changes in this boot */
+static void
+fu_lfa_plugin_tfa_smbios_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autofree gchar *str = NULL;
+
+	fu_test_image_set(self, GUID_BL31, "current_version", "0.0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "N/A");
+	fu_test_image_set(self, GUID_BL33, "current_version", "0.0");
+	fu_test_image_set(self, GUID_UNKNOWN, "current_version", "0.0");
+	fu_test_kernel_command(self,
+			       "versions=none\n"
+			       "dmi-firmware-inventory " GUID_BL31 " 1.4\n"
+			       /* a free-form version cannot be compared with a pair */
+			       "dmi-firmware-inventory " GUID_BL33 " v2-rc1 version_format=0\n"
+			       /* what the firmware reports is what runs now */
+			       "dmi-firmware-inventory " GUID_RMM " 9.9\n"
+			       /* an ID that is not a GUID names nothing */
+			       "dmi-firmware-inventory " GUID_UNKNOWN " 3.0 id_format=0\n");
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
+	g_assert_false(
+	    fu_device_has_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Firmware image with Arm Live Firmware Activation; the firmware does not "
+			"report its version, 1.4 is the one the platform booted (SMBIOS firmware "
+			"inventory)");
+	str = fu_device_to_string(device);
+	g_assert_true(fu_test_string_has_kv(str, "VersionSource", "smbios"));
+	g_assert_null(fu_device_get_version(fu_test_get_device(self, GUID_BL33)));
+	g_assert_cmpstr(fu_device_get_version(fu_test_get_device(self, GUID_RMM)), ==, "0.8");
+	g_assert_null(fu_device_get_version(fu_test_get_device(self, GUID_UNKNOWN)));
+
+	/* the BMC stages an image, and the kernel activates it behind fwupd's back */
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "0.0");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "N/A");
+	fu_test_rescan_uevent(self);
+	g_assert_null(fu_device_get_version(device));
+
+	/* the daemon restarts in the same boot: the platform still booted 1.4, but
+	 * that no longer runs */
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_null(fu_device_get_version(device));
+
+	/* what fwupd activated runs */
+	fu_test_install(self, "1.5");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+
+	/* the next boot runs what the platform booted */
+	fu_test_set_boot_id(self, "5a2b3c4d-0000-4000-8000-000000000002");
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
+}
+
 static void
 fu_lfa_plugin_upload_func(void)
 {
@@ -1845,6 +1913,7 @@ main(int argc, char **argv)
 	fu_test_add_kernel_func("/lfa/plugin/tfa-deferred", fu_lfa_plugin_tfa_deferred_func);
 	fu_test_add_kernel_func("/lfa/plugin/tfa-out-of-band", fu_lfa_plugin_tfa_out_of_band_func);
 	fu_test_add_kernel_func("/lfa/plugin/tfa-bad-record", fu_lfa_plugin_tfa_bad_record_func);
+	fu_test_add_kernel_func("/lfa/plugin/tfa-smbios", fu_lfa_plugin_tfa_smbios_func);
 	fu_test_add_kernel_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
 	fu_test_add_kernel_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
 	fu_test_add_kernel_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);
