@@ -311,6 +311,15 @@ fu_test_get_device(FuTest *self, const gchar *guid)
 	return device;
 }
 
+/* the daemon restarts: a new plugin over the same tree; returns BL31's device */
+static FuDevice *
+fu_test_restart(FuTest *self)
+{
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	return fu_test_get_device(self, GUID_BL31);
+}
+
 static void
 fu_test_set_policy(FuTest *self, const gchar *policy)
 {
@@ -1351,16 +1360,12 @@ fu_lfa_plugin_tfa_versions_func(void)
 			"report its version, 1.5 is the one fwupd activated in this boot");
 
 	/* the daemon restarts in the same boot */
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
 
 	/* a reboot runs whatever the platform booted */
 	fu_test_set_boot_id(self, "5a2b3c4d-0000-4000-8000-000000000002");
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 
 	/* and the next install records in the new boot */
@@ -1392,9 +1397,7 @@ fu_lfa_plugin_tfa_deferred_func(void)
 			"Version 1.6 is staged and pending live activation");
 
 	/* still staged after a daemon restart, then activated by fwupdmgr activate */
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_cmpstr(fu_device_get_summary(device),
 			==,
 			"Version 1.6 is staged and pending live activation");
@@ -1443,9 +1446,7 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 	fu_test_install(self, "1.8");
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 	fu_test_set_policy(self, "immediate");
 }
@@ -1482,9 +1483,7 @@ fu_lfa_plugin_tfa_bad_record_func(void)
 				  &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 
 	/* and a release whose version is not a pair is installed but not recorded */
@@ -1543,9 +1542,7 @@ fu_lfa_plugin_tfa_smbios_func(void)
 
 	/* the daemon restarts in the same boot: the platform still booted 1.4, but
 	 * that no longer runs */
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 
 	/* what fwupd activated runs */
@@ -1554,9 +1551,7 @@ fu_lfa_plugin_tfa_smbios_func(void)
 
 	/* the next boot runs what the platform booted */
 	fu_test_set_boot_id(self, "5a2b3c4d-0000-4000-8000-000000000002");
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
 }
 
