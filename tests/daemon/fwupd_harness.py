@@ -102,7 +102,7 @@ class Harness:
             self.kernel = None
 
     def control(self, commands):
-        """Commands for the fake kernel (plugins/lfa/fu-lfa-fake-kernel.c says
+        """Commands for the fake kernel (plugins/lfa/fu-lfa-fake-kernel-control.c says
         which): fixtures and injected faults; an unknown one raises OSError."""
         with open(os.path.join(self.root, "control"), "w", encoding="utf-8") as f:
             f.write(commands if commands.endswith("\n") else commands + "\n")
