@@ -241,6 +241,19 @@ def test_tfa_versions(h):
     h.control("reset")
 
 
+def test_smbios_version(h):
+    """An image TF-A reports no version for, whose version the platform
+    publishes in its SMBIOS firmware inventory (type 45): the one it booted."""
+    guid = "2c8a9f4e-7b31-4d6a-9e05-c1f0a3b7d218"
+    h.stop()
+    h.add_image(guid, "0.0", name="secure partition")
+    h.control(f"dmi-firmware-inventory {guid} 1.4")
+    h.start()
+    dev = h.device(guid)
+    check(dev.get("Version") == "1.4", "SMBIOS: the version the platform booted is shown")
+    check("SMBIOS firmware inventory" in dev.get("Summary", ""), "SMBIOS: the summary names the source")
+
+
 def main():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
@@ -257,6 +270,7 @@ def main():
         test_deferred(h)
         test_fwupdtool_activate(h)
         test_tfa_versions(h)
+        test_smbios_version(h)
 
     return run(args, "lfa-daemon-", body)
 
