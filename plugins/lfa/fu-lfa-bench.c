@@ -7,7 +7,11 @@
 /*
  * How long the plugin takes to coldplug an inventory and to rescan it when the
  * kernel announces a change: a newly pending image must show NEEDS_ACTIVATION
- * within one second of the uevent.  Prints one line per run and a summary line
+ * within one second of the uevent.  lfa-fake-kernel builds the tree, as for
+ * the self-test, and is stopped before the clock starts: nothing here writes
+ * what the kernel would answer, and a FUSE round trip per read would measure
+ * FUSE rather than the plugin.  The plain files it leaves are in memory, as
+ * sysfs is.  Prints one line per run and a summary line
  * (median, min, max) per inventory size; run with `meson test --benchmark
  * lfa-bench`, or `lfa-bench RUNS` as ./scripts/bench does.
  */
@@ -20,6 +24,7 @@
 #include "fu-context-private.h"
 #include "fu-lfa-compat-test.h"
 #include "fu-lfa-device.h"
+#include "fu-lfa-fake-kernel-client.h"
 #include "fu-lfa-plugin.h"
 #include "fu-plugin-private.h"
 #include "fu-udev-device-private.h"
@@ -27,6 +32,7 @@
 #define FU_LFA_BENCH_ROUNDS 20
 #define FU_LFA_BENCH_RUNS   5
 
+/* what the kernel shows once the platform staged an image behind fwupd's back */
 static void
 fu_lfa_bench_set(const gchar *dir, const gchar *attr, const gchar *value)
 {
@@ -44,49 +50,24 @@ fu_lfa_bench_guid(guint idx)
 	return g_strdup_printf("%08x-0000-4000-8000-%012x", idx, idx);
 }
 
-static void
-fu_lfa_bench_image(const gchar *root, guint idx)
-{
-	g_autofree gchar *guid = fu_lfa_bench_guid(idx);
-	g_autofree gchar *dir = g_build_filename(root, "firmware", "lfa", guid, NULL);
-	struct {
-		const gchar *attr;
-		const gchar *value;
-	} files[] = {
-	    {"name", "bench"},
-	    {"current_version", "1.0"},
-	    {"pending_version", "N/A"},
-	    {"activation_capable", "1"},
-	    {"activation_pending", "0"},
-	    {"may_reset_cpu", "0"},
-	    {"cpu_rendezvous", "1"},
-	    {"force_cpu_rendezvous", "1"},
-	    {"auto_activate", "0"},
-	    {"activate", ""},
-	    {"cancel", ""},
-	};
-
-	if (g_mkdir_with_parents(dir, 0755) != 0)
-		g_error("cannot create %s", dir);
-	for (guint i = 0; i < G_N_ELEMENTS(files); i++)
-		fu_lfa_bench_set(dir, files[i].attr, files[i].value);
-}
-
-/* the kernel driver's platform device, bound, as the plugin checks it */
+/* @cnt images and the kernel driver's platform device, bound, built by the
+ * fake kernel as for the self-test */
 static FuUdevDevice *
-fu_lfa_bench_platform_device(FuContext *ctx, const gchar *root)
+fu_lfa_bench_tree(FuContext *ctx, const gchar *root, guint cnt)
 {
+	g_autoptr(GString) commands = g_string_new("platform-device\n");
 	g_autofree gchar *sysfs_path =
 	    g_build_filename(root, "devices", "platform", "arm-lfa", NULL);
-	g_autofree gchar *driver_dir =
-	    g_build_filename(root, "bus", "platform", "drivers", "arm-lfa", NULL);
-	g_autofree gchar *driver_link = g_build_filename(sysfs_path, "driver", NULL);
 	FuUdevDevice *udev_device;
+	gint errsv;
 
-	if (g_mkdir_with_parents(sysfs_path, 0755) != 0 ||
-	    g_mkdir_with_parents(driver_dir, 0755) != 0 ||
-	    symlink("../../../bus/platform/drivers/arm-lfa", driver_link) != 0)
-		g_error("cannot create the platform device in %s", root);
+	for (guint i = 0; i < cnt; i++) {
+		g_autofree gchar *guid = fu_lfa_bench_guid(i);
+		g_string_append_printf(commands, "image %s name=bench current=1.0\n", guid);
+	}
+	errsv = fu_lfa_fake_kernel_client_command(root, commands->str);
+	if (errsv != 0)
+		g_error("cannot build the tree in %s: %s", root, g_strerror(errsv));
 	udev_device =
 	    g_object_new(FU_TYPE_UDEV_DEVICE, "context", ctx, "backend-id", sysfs_path, NULL);
 	fu_udev_device_add_property(udev_device, "LFA_INVENTORY", "settled");
@@ -108,7 +89,9 @@ fu_lfa_bench_run(guint cnt, gdouble *coldplug_out, gdouble *rescan_out)
 	gdouble coldplug_ms;
 	gdouble rescan_ms = 0.f;
 	gdouble rescan_max_ms = 0.f;
-	g_autofree gchar *root = g_dir_make_tmp("fu-lfa-bench-XXXXXX", NULL);
+	g_autofree gchar *tmpdir = g_dir_make_tmp("fu-lfa-bench-XXXXXX", NULL);
+	g_autofree gchar *root = g_build_filename(tmpdir, "sys", NULL);
+	g_autoptr(GSubprocess) kernel = NULL;
 	g_autoptr(FuContext) ctx = fu_context_new();
 	g_autoptr(FuPlugin) plugin = NULL;
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
@@ -118,9 +101,14 @@ fu_lfa_bench_run(guint cnt, gdouble *coldplug_out, gdouble *rescan_out)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	g_autoptr(GTimer) timer = g_timer_new();
 
-	for (guint i = 0; i < cnt; i++)
-		fu_lfa_bench_image(root, i);
-	platform = fu_lfa_bench_platform_device(ctx, root);
+	if (g_mkdir(root, 0755) != 0)
+		g_error("cannot create %s", root);
+	kernel = fu_lfa_fake_kernel_client_start(root, &error);
+	if (kernel == NULL)
+		g_error("%s", error->message);
+	platform = fu_lfa_bench_tree(ctx, root, cnt);
+	if (!fu_lfa_fake_kernel_client_stop(kernel, &error))
+		g_error("%s", error->message);
 	(void)g_setenv("FWUPD_SYSFSDIR", root, TRUE);
 
 	if (!fu_lfa_context_load_for_test(ctx, progress, &error))
@@ -170,7 +158,7 @@ fu_lfa_bench_run(guint cnt, gdouble *coldplug_out, gdouble *rescan_out)
 	*coldplug_out = coldplug_ms;
 	*rescan_out = rescan_ms / FU_LFA_BENCH_ROUNDS;
 
-	if (!fu_path_rmtree(root, &error))
+	if (!fu_path_rmtree(tmpdir, &error))
 		g_warning("%s", error->message);
 }
 

@@ -13,6 +13,7 @@
 #include "fu-lfa-compat.h"
 #include "fu-lfa-device.h"
 #include "fu-lfa-record.h"
+#include "fu-lfa-smbios.h"
 #include "fu-lfa-sysfs.h"
 
 /* the kernel gives PRIME 30 s and ACTIVATE 10 s; staging on a BMC-backed upload
@@ -49,6 +50,7 @@ typedef enum {
 	FU_LFA_VERSION_SOURCE_NONE,
 	FU_LFA_VERSION_SOURCE_FIRMWARE,
 	FU_LFA_VERSION_SOURCE_RECORD,
+	FU_LFA_VERSION_SOURCE_SMBIOS,
 } FuLfaVersionSource;
 
 struct _FuLfaDevice {
@@ -59,6 +61,7 @@ struct _FuLfaDevice {
 	gboolean has_inventory;
 	FuLfaRecord *record; /* NULL: nothing is remembered */
 	FuLfaVersionSource version_source;
+	gchar *booted_version;	  /* SMBIOS firmware inventory, NULL if it has none */
 	gboolean has_platform_id; /* firmware can be matched to this platform only */
 };
 
@@ -77,6 +80,8 @@ fu_lfa_version_source_to_string(FuLfaVersionSource val)
 		return "firmware";
 	if (val == FU_LFA_VERSION_SOURCE_RECORD)
 		return "fwupd-record";
+	if (val == FU_LFA_VERSION_SOURCE_SMBIOS)
+		return "smbios";
 	return "none";
 }
 
@@ -108,6 +113,7 @@ fu_lfa_device_to_string(FuDevice *device, guint idt, GString *str)
 				  idt,
 				  "VersionSource",
 				  fu_lfa_version_source_to_string(self->version_source));
+	fwupd_codec_string_append(str, idt, "BootedVersion", self->booted_version);
 	fwupd_codec_string_append(str,
 				  idt,
 				  "PendingVersion",
@@ -274,8 +280,16 @@ fu_lfa_device_record_observe(FuLfaDevice *self, gboolean was_pending)
 	if (self->inv.activation_pending)
 		return;
 	staged = fu_lfa_device_record_get(self, FU_LFA_RECORD_KIND_STAGED);
-	if (was_pending || staged != NULL)
+	if (was_pending || staged != NULL) {
+		g_autoptr(GError) error_local = NULL;
 		fu_lfa_device_record_forget(self);
+		/* what SMBIOS says is what booted, no longer what runs */
+		if (self->record != NULL && self->guid != NULL &&
+		    !fu_lfa_record_set_changed(self->record, self->guid, &error_local))
+			g_warning("cannot update the record of %s: %s",
+				  self->guid,
+				  error_local->message);
+	}
 }
 
 /* never show a version nobody reported: TF-A reports none, which reads as 0.0 */
@@ -298,6 +312,13 @@ fu_lfa_device_sync_version(FuLfaDevice *self)
 		fu_device_set_version(device, recorded);
 		return;
 	}
+	if (self->booted_version != NULL && self->record != NULL &&
+	    !fu_lfa_record_get_changed(self->record, self->guid)) {
+		self->version_source = FU_LFA_VERSION_SOURCE_SMBIOS;
+		fu_device_remove_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED);
+		fu_device_set_version(device, self->booted_version);
+		return;
+	}
 
 	/* fwupd then offers no update for it, but a local cabinet can still be installed */
 	self->version_source = FU_LFA_VERSION_SOURCE_NONE;
@@ -314,6 +335,12 @@ fu_lfa_device_get_summary_idle(FuLfaDevice *self)
 	if (self->version_source == FU_LFA_VERSION_SOURCE_RECORD) {
 		return g_strdup_printf("%s; the firmware does not report its version, %s is "
 				       "the one fwupd activated in this boot",
+				       base,
+				       fu_device_get_version(FU_DEVICE(self)));
+	}
+	if (self->version_source == FU_LFA_VERSION_SOURCE_SMBIOS) {
+		return g_strdup_printf("%s; the firmware does not report its version, %s is "
+				       "the one the platform booted (SMBIOS firmware inventory)",
 				       base,
 				       fu_device_get_version(FU_DEVICE(self)));
 	}
@@ -514,6 +541,8 @@ fu_lfa_device_probe(FuDevice *device, GError **error)
 	}
 	g_free(self->guid);
 	self->guid = g_steal_pointer(&guid);
+	g_free(self->booted_version);
+	self->booted_version = fu_lfa_smbios_get_booted_version(ctx, self->guid);
 	fu_lfa_device_probe_platform(self, ctx);
 	if (!fu_lfa_device_refresh(self, error))
 		return FALSE;
@@ -1021,6 +1050,7 @@ fu_lfa_device_finalize(GObject *object)
 	FuLfaDevice *self = FU_LFA_DEVICE(object);
 	g_free(self->guid);
 	g_free(self->upload_dir);
+	g_free(self->booted_version);
 	g_clear_object(&self->record);
 	fu_lfa_device_inventory_clear(&self->inv);
 	G_OBJECT_CLASS(fu_lfa_device_parent_class)->finalize(object);

@@ -28,6 +28,7 @@ struct _FuLfaRecord {
 G_DEFINE_TYPE(FuLfaRecord, fu_lfa_record, G_TYPE_OBJECT)
 
 #define FU_LFA_RECORD_KEY_BOOT_ID "BootId"
+#define FU_LFA_RECORD_KEY_CHANGED "Changed"
 
 static const gchar *
 fu_lfa_record_kind_to_key(FuLfaRecordKind kind)
@@ -211,6 +212,51 @@ fu_lfa_record_forget(FuLfaRecord *self, const gchar *guid, GError **error)
 	if (!g_key_file_has_group(self->kf, guid))
 		return TRUE;
 	g_key_file_remove_group(self->kf, guid, NULL);
+	return fu_lfa_record_save(self, error);
+}
+
+/**
+ * fu_lfa_record_get_changed:
+ * @self: a #FuLfaRecord
+ * @guid: an image GUID
+ *
+ * Gets whether the image stopped being pending in this boot, so that what the
+ * platform published at boot about it no longer holds.
+ *
+ * Returns: %TRUE if it changed, or if boots cannot be told apart
+ **/
+gboolean
+fu_lfa_record_get_changed(FuLfaRecord *self, const gchar *guid)
+{
+	g_return_val_if_fail(FU_IS_LFA_RECORD(self), TRUE);
+	g_return_val_if_fail(guid != NULL, TRUE);
+
+	if (self->boot_id == NULL)
+		return TRUE;
+	return g_key_file_get_boolean(self->kf, guid, FU_LFA_RECORD_KEY_CHANGED, NULL);
+}
+
+/**
+ * fu_lfa_record_set_changed:
+ * @self: a #FuLfaRecord
+ * @guid: an image GUID
+ * @error: (nullable): optional return location for an error
+ *
+ * Records that the image stopped being pending in this boot, activated or
+ * cancelled, and saves the record.
+ *
+ * Returns: %TRUE for success
+ **/
+gboolean
+fu_lfa_record_set_changed(FuLfaRecord *self, const gchar *guid, GError **error)
+{
+	g_return_val_if_fail(FU_IS_LFA_RECORD(self), FALSE);
+	g_return_val_if_fail(guid != NULL, FALSE);
+
+	if (self->boot_id == NULL || fu_lfa_record_get_changed(self, guid))
+		return TRUE;
+	g_key_file_set_string(self->kf, guid, FU_LFA_RECORD_KEY_BOOT_ID, self->boot_id);
+	g_key_file_set_boolean(self->kf, guid, FU_LFA_RECORD_KEY_CHANGED, TRUE);
 	return fu_lfa_record_save(self, error);
 }
 

@@ -38,5 +38,10 @@ fu_lfa_record_set_version(FuLfaRecord *self,
 			  GError **error) G_GNUC_NON_NULL(1, 2);
 gboolean
 fu_lfa_record_forget(FuLfaRecord *self, const gchar *guid, GError **error) G_GNUC_NON_NULL(1, 2);
+gboolean
+fu_lfa_record_get_changed(FuLfaRecord *self, const gchar *guid) G_GNUC_NON_NULL(1, 2);
+gboolean
+fu_lfa_record_set_changed(FuLfaRecord *self, const gchar *guid, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 gchar *
 fu_lfa_record_read_boot_id(FuContext *ctx) G_GNUC_NON_NULL(1);

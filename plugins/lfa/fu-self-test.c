@@ -10,12 +10,12 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fu-context-private.h"
 #include "fu-lfa-compat-test.h"
 #include "fu-lfa-device.h"
+#include "fu-lfa-fake-kernel-client.h"
 #include "fu-lfa-plugin.h"
 #include "fu-lfa-sysfs.h"
 #include "fu-plugin-private.h"
@@ -34,158 +34,37 @@
 	"LFA\\VENDOR_Example&PRODUCT_Arm-Server&GUID_47d4086d-4cfe-9846-9b95-2950cbbd5a00"
 
 /*
- * The fake kernel: the plugin is linked into this executable, so its write() calls
- * bind to the definition below, which performs the side effects the LFA driver and
- * the firmware-upload class perform inside their store handlers.  Everything else
- * goes straight to the system call.
+ * The kernel is played by lfa-fake-kernel (fu-lfa-fake-kernel.c), a separate
+ * process that serves each test's sysfs tree as a FUSE filesystem: it builds
+ * the tree from the commands written to its control file, and answers the
+ * plugin's writes to activate and loading as the LFA driver and the
+ * firmware-upload class do, errno included.
  */
-typedef struct {
-	gchar *root;
-	gint activate_errno;
-	gboolean activate_noop;
-	const gchar *activate_version;
-	guint activate_cnt;
-	const gchar *upload_error;
-	gboolean upload_discard;
-	const gchar *upload_version;
-	const gchar *upload_status;
-	guint upload_cnt;
-	gboolean busy;
-	GThread *thread;
-} FuTestKernel;
-
-static FuTestKernel fake_kernel = {0};
-
-static gchar *
-fu_test_kernel_get(const gchar *dir, const gchar *attr)
+static gboolean
+fu_test_has_fake_kernel(void)
 {
-	g_autofree gchar *fn = g_build_filename(dir, attr, NULL);
-	gchar *buf = NULL;
-	if (!g_file_get_contents(fn, &buf, NULL, NULL))
-		return NULL;
-	g_strchomp(buf);
-	return buf;
+	return LFA_FAKE_KERNEL[0] != '\0';
 }
 
+/* a plain file, as a test plants it */
 static void
-fu_test_kernel_set(const gchar *dir, const gchar *attr, const gchar *value)
+fu_test_file_set(const gchar *dir, const gchar *attr, const gchar *value)
 {
 	g_autofree gchar *fn = g_build_filename(dir, attr, NULL);
 	g_autofree gchar *str = g_strdup_printf("%s\n", value);
 	gint fd;
 
-	/* no fsync and no rename: thousands of these are written for the large inventory */
 	fd = g_open(fn, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	g_assert_cmpint(fd, >=, 0);
 	if (value[0] != '\0')
-		g_assert_cmpint(syscall(SYS_write, fd, str, strlen(str)), ==, strlen(str));
+		g_assert_cmpint(write(fd, str, strlen(str)), ==, strlen(str));
 	g_assert_cmpint(close(fd), ==, 0);
 }
 
-static gssize
-fu_test_kernel_activate(const gchar *dir, const gchar *buf, gsize count)
-{
-	g_autofree gchar *capable = fu_test_kernel_get(dir, "activation_capable");
-	g_autofree gchar *pending = fu_test_kernel_get(dir, "activation_pending");
-	g_autofree gchar *reset = fu_test_kernel_get(dir, "may_reset_cpu");
-	g_autofree gchar *pending_version = fu_test_kernel_get(dir, "pending_version");
-
-	fake_kernel.activate_cnt++;
-	if (count != 1 || buf[0] != '1') {
-		errno = EINVAL;
-		return -1;
-	}
-	if (fake_kernel.activate_errno != 0) {
-		errno = fake_kernel.activate_errno;
-		return -1;
-	}
-	if (g_strcmp0(capable, "1") != 0 || g_strcmp0(reset, "0") != 0) {
-		errno = EOPNOTSUPP;
-		return -1;
-	}
-	if (g_strcmp0(pending, "1") != 0) {
-		errno = ENODATA;
-		return -1;
-	}
-	if (fake_kernel.activate_noop)
-		return count;
-	fu_test_kernel_set(dir,
-			   "current_version",
-			   fake_kernel.activate_version != NULL ? fake_kernel.activate_version
-								: pending_version);
-	fu_test_kernel_set(dir, "activation_pending", "0");
-	fu_test_kernel_set(dir, "pending_version", "N/A");
-	return count;
-}
-
-static gssize
-fu_test_kernel_loading(const gchar *dir, const gchar *buf, gsize count)
-{
-	g_autofree gchar *basename = g_path_get_basename(dir);
-	g_autofree gchar *image = NULL;
-
-	if (count >= 2 && strncmp(buf, "-1", 2) == 0) {
-		fu_test_kernel_set(dir, "status", "idle");
-		return count;
-	}
-	if (count >= 1 && buf[0] == '1') {
-		g_autofree gchar *fn = g_build_filename(dir, "data", NULL);
-		g_assert_cmpint(truncate(fn, 0), ==, 0);
-		fu_test_kernel_set(dir, "status", "receiving");
-		fu_test_kernel_set(dir, "error", "");
-		return count;
-	}
-	fake_kernel.upload_cnt++;
-	fu_test_kernel_set(dir,
-			   "status",
-			   fake_kernel.upload_status != NULL ? fake_kernel.upload_status : "idle");
-	if (fake_kernel.upload_error != NULL) {
-		fu_test_kernel_set(dir, "error", fake_kernel.upload_error);
-		return count;
-	}
-	if (fake_kernel.upload_discard)
-		return count;
-	image = g_build_filename(fake_kernel.root, "firmware", "lfa", basename + 4, NULL);
-	fu_test_kernel_set(image, "activation_pending", "1");
-	fu_test_kernel_set(image,
-			   "pending_version",
-			   fake_kernel.upload_version != NULL ? fake_kernel.upload_version : "1.9");
-	return count;
-}
-
-ssize_t
-write(int fd, const void *buf, size_t count)
-{
-	gssize rc;
-	gchar path[PATH_MAX] = {0};
-	g_autofree gchar *proc = NULL;
-	g_autofree gchar *basename = NULL;
-	g_autofree gchar *dir = NULL;
-
-	/* GLib worker threads write to eventfds and pipes: only the test thread plays */
-	if (fake_kernel.root == NULL || fake_kernel.busy || fake_kernel.thread != g_thread_self())
-		return syscall(SYS_write, fd, buf, count);
-	fake_kernel.busy = TRUE;
-	proc = g_strdup_printf("/proc/self/fd/%d", fd);
-	if (readlink(proc, path, sizeof(path) - 1) < 0 ||
-	    !g_str_has_prefix(path, fake_kernel.root)) {
-		fake_kernel.busy = FALSE;
-		return syscall(SYS_write, fd, buf, count);
-	}
-	basename = g_path_get_basename(path);
-	dir = g_path_get_dirname(path);
-	if (g_strcmp0(basename, "activate") == 0) {
-		rc = fu_test_kernel_activate(dir, buf, count);
-	} else if (g_strcmp0(basename, "loading") == 0) {
-		rc = fu_test_kernel_loading(dir, buf, count);
-	} else {
-		rc = syscall(SYS_write, fd, buf, count);
-	}
-	fake_kernel.busy = FALSE;
-	return rc;
-}
-
 typedef struct {
+	gchar *tmpdir;
+	gchar *root; /* the fake sysfs tree, served by the fake kernel */
+	GSubprocess *kernel;
 	FuContext *ctx;
 	FuPlugin *plugin;
 	GHashTable *devices; /* GUID: FuDevice */
@@ -193,6 +72,21 @@ typedef struct {
 	guint added_cnt;
 	guint removed_cnt;
 } FuTest;
+
+static void
+fu_test_kernel_command(FuTest *self, const gchar *commands)
+{
+	g_assert_cmpint(fu_lfa_fake_kernel_client_command(self->root, commands), ==, 0);
+}
+
+static guint
+fu_test_kernel_count(FuTest *self, const gchar *key)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *str = fu_lfa_fake_kernel_client_get(self->root, key, &error);
+	g_assert_no_error(error);
+	return (guint)g_ascii_strtoull(str, NULL, 10);
+}
 
 static GPtrArray *captured_warnings = NULL;
 
@@ -226,31 +120,6 @@ fu_test_device_removed_cb(FuPlugin *plugin, FuDevice *device, gpointer user_data
 	g_hash_table_remove(self->devices, fu_lfa_device_get_guid(FU_LFA_DEVICE(device)));
 }
 
-static void
-fu_test_copy_tree(const gchar *src, const gchar *dst)
-{
-	const gchar *name;
-	g_autoptr(GDir) dir = g_dir_open(src, 0, NULL);
-
-	g_assert_nonnull(dir);
-	g_assert_cmpint(g_mkdir_with_parents(dst, 0755), ==, 0);
-	while ((name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *fn_src = g_build_filename(src, name, NULL);
-		g_autofree gchar *fn_dst = g_build_filename(dst, name, NULL);
-		if (g_file_test(fn_src, G_FILE_TEST_IS_DIR)) {
-			fu_test_copy_tree(fn_src, fn_dst);
-		} else {
-			g_autofree gchar *buf = NULL;
-			gsize bufsz = 0;
-			g_autoptr(GError) error = NULL;
-			g_file_get_contents(fn_src, &buf, &bufsz, &error);
-			g_assert_no_error(error);
-			g_file_set_contents(fn_dst, buf, bufsz, &error);
-			g_assert_no_error(error);
-		}
-	}
-}
-
 /* not fu_path_rmtree(): it descends into symlinks to directories, which these
  * trees have (the bound driver link) */
 static void
@@ -265,51 +134,35 @@ fu_test_rm_rf(const gchar *path)
 }
 
 static gchar *
-fu_test_image_dir(const gchar *guid)
+fu_test_image_dir(FuTest *self, const gchar *guid)
 {
-	return g_build_filename(fake_kernel.root, "firmware", "lfa", guid, NULL);
+	return g_build_filename(self->root, "firmware", "lfa", guid, NULL);
 }
 
 static void
-fu_test_image_set(const gchar *guid, const gchar *attr, const gchar *value)
+fu_test_image_set(FuTest *self, const gchar *guid, const gchar *attr, const gchar *value)
 {
-	g_autofree gchar *dir = fu_test_image_dir(guid);
-	fu_test_kernel_set(dir, attr, value);
+	g_autofree gchar *dir = fu_test_image_dir(self, guid);
+	fu_test_file_set(dir, attr, value);
 }
 
 /* a complete, valid image as the contract describes it */
 static void
-fu_test_image_create(const gchar *guid, const gchar *name, const gchar *version)
+fu_test_image_create(FuTest *self, const gchar *guid, const gchar *name, const gchar *version)
 {
-	g_autofree gchar *dir = fu_test_image_dir(guid);
-	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
-	fu_test_kernel_set(dir, "name", name);
-	fu_test_kernel_set(dir, "current_version", version);
-	fu_test_kernel_set(dir, "pending_version", "N/A");
-	fu_test_kernel_set(dir, "activation_capable", "1");
-	fu_test_kernel_set(dir, "activation_pending", "0");
-	fu_test_kernel_set(dir, "may_reset_cpu", "0");
-	fu_test_kernel_set(dir, "cpu_rendezvous", "1");
-	fu_test_kernel_set(dir, "force_cpu_rendezvous", "1");
-	fu_test_kernel_set(dir, "auto_activate", "0");
-	fu_test_kernel_set(dir, "activate", "");
-	fu_test_kernel_set(dir, "cancel", "");
+	g_autofree gchar *name_quoted = g_shell_quote(name);
+	g_autofree gchar *cmd =
+	    g_strdup_printf("image %s name=%s current=%s\n", guid, name_quoted, version);
+	fu_test_kernel_command(self, cmd);
 }
 
 static void
-fu_test_kernel_reset(void)
-{
-	g_free(fake_kernel.root);
-	memset(&fake_kernel, 0, sizeof(fake_kernel));
-}
-
-static void
-fu_test_set_boot_id(const gchar *boot_id)
+fu_test_set_boot_id(FuTest *self, const gchar *boot_id)
 {
 	g_autofree gchar *dir =
-	    g_build_filename(fake_kernel.root, "proc", "sys", "kernel", "random", NULL);
+	    g_build_filename(self->tmpdir, "proc", "sys", "kernel", "random", NULL);
 	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
-	fu_test_kernel_set(dir, "boot_id", boot_id);
+	fu_test_file_set(dir, "boot_id", boot_id);
 }
 
 static gchar *
@@ -371,33 +224,37 @@ fu_test_set_platform(const gchar *manufacturer, const gchar *product)
 	g_assert_true(ret);
 }
 
-/* every test starts from a private copy of the checked-in tree */
+/* every test starts from a fresh tree: empty, or the inventory in tests/@tree */
 static FuTest *
 fu_test_new(const gchar *tree)
 {
 	FuTest *self = g_new0(FuTest, 1);
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *root = g_dir_make_tmp("fu-lfa-XXXXXX", &error);
 	g_autofree gchar *procfs = NULL;
 	g_autofree gchar *record = NULL;
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 	gboolean ret;
 
+	self->tmpdir = g_dir_make_tmp("fu-lfa-XXXXXX", &error);
 	g_assert_no_error(error);
-	fu_test_kernel_reset();
+	self->root = g_build_filename(self->tmpdir, "sys", NULL);
+	g_assert_cmpint(g_mkdir(self->root, 0755), ==, 0);
+	self->kernel = fu_lfa_fake_kernel_client_start(self->root, &error);
+	g_assert_no_error(error);
 	if (tree != NULL) {
-		g_autofree gchar *src = g_test_build_filename(G_TEST_DIST, "tests", tree, NULL);
-		fu_test_copy_tree(src, root);
+		g_autofree gchar *fn = g_test_build_filename(G_TEST_DIST, "tests", tree, NULL);
+		g_autofree gchar *commands = NULL;
+		g_file_get_contents(fn, &commands, NULL, &error);
+		g_assert_no_error(error);
+		fu_test_kernel_command(self, commands);
 	}
-	fake_kernel.thread = g_thread_self();
-	fake_kernel.root = g_steal_pointer(&root);
-	(void)g_setenv("FWUPD_SYSFSDIR", fake_kernel.root, TRUE);
+	(void)g_setenv("FWUPD_SYSFSDIR", self->root, TRUE);
 	(void)g_unsetenv("FWUPD_SYSFSFWDIR");
 
 	/* what fwupd recorded in an earlier test is from another machine */
-	procfs = g_build_filename(fake_kernel.root, "proc", NULL);
+	procfs = g_build_filename(self->tmpdir, "proc", NULL);
 	(void)g_setenv("FWUPD_PROCFS", procfs, TRUE);
-	fu_test_set_boot_id("5a2b3c4d-0000-4000-8000-000000000001");
+	fu_test_set_boot_id(self, "5a2b3c4d-0000-4000-8000-000000000001");
 
 	self->warnings = g_ptr_array_new_with_free_func(g_free);
 	captured_warnings = self->warnings;
@@ -426,13 +283,21 @@ fu_test_coldplug(FuTest *self)
 static void
 fu_test_free(FuTest *self)
 {
+	gboolean ret;
+	g_autoptr(GError) error = NULL;
+
 	captured_warnings = NULL;
-	fu_test_rm_rf(fake_kernel.root);
-	fu_test_kernel_reset();
-	g_hash_table_unref(self->devices);
-	g_ptr_array_unref(self->warnings);
 	g_object_unref(self->plugin);
 	g_object_unref(self->ctx);
+	ret = fu_lfa_fake_kernel_client_stop(self->kernel, &error);
+	g_assert_no_error(error);
+	g_assert_true(ret);
+	g_object_unref(self->kernel);
+	fu_test_rm_rf(self->tmpdir);
+	g_hash_table_unref(self->devices);
+	g_ptr_array_unref(self->warnings);
+	g_free(self->root);
+	g_free(self->tmpdir);
 	g_free(self);
 }
 
@@ -444,6 +309,15 @@ fu_test_get_device(FuTest *self, const gchar *guid)
 	FuDevice *device = g_hash_table_lookup(self->devices, guid);
 	g_assert_nonnull(device);
 	return device;
+}
+
+/* the daemon restarts: a new plugin over the same tree; returns BL31's device */
+static FuDevice *
+fu_test_restart(FuTest *self)
+{
+	fu_test_plugin_start(self);
+	fu_test_coldplug(self);
+	return fu_test_get_device(self, GUID_BL31);
 }
 
 static void
@@ -488,19 +362,10 @@ fu_test_rescan_uevent(FuTest *self)
 	g_autoptr(GError) error = NULL;
 
 	g_autofree gchar *sysfs_path =
-	    g_build_filename(fake_kernel.root, "devices", "platform", "arm-lfa", NULL);
-	g_autofree gchar *driver_dir =
-	    g_build_filename(fake_kernel.root, "bus", "platform", "drivers", "arm-lfa", NULL);
-	g_autofree gchar *driver_link = g_build_filename(sysfs_path, "driver", NULL);
+	    g_build_filename(self->root, "devices", "platform", "arm-lfa", NULL);
 
 	/* the platform device as the kernel shows it once the driver is bound */
-	if (!g_file_test(driver_link, G_FILE_TEST_IS_SYMLINK)) {
-		g_assert_cmpint(g_mkdir_with_parents(sysfs_path, 0755), ==, 0);
-		g_assert_cmpint(g_mkdir_with_parents(driver_dir, 0755), ==, 0);
-		g_assert_cmpint(symlink("../../../bus/platform/drivers/arm-lfa", driver_link),
-				==,
-				0);
-	}
+	fu_test_kernel_command(self, "platform-device\n");
 	udev_device =
 	    g_object_new(FU_TYPE_UDEV_DEVICE, "context", self->ctx, "backend-id", sysfs_path, NULL);
 	fu_udev_device_add_property(udev_device, "LFA_INVENTORY", "settled");
@@ -614,7 +479,7 @@ fu_lfa_sysfs_read_func(void)
 	g_assert_no_error(error);
 	g_file_set_contents(fn_utf8, "\xff\xfe\n", 3, &error);
 	g_assert_no_error(error);
-	fu_test_kernel_set(dir, "empty", "");
+	fu_test_file_set(dir, "empty", "");
 	g_file_set_contents(fn_max, buf_max, -1, &error);
 	g_assert_no_error(error);
 
@@ -641,7 +506,7 @@ fu_lfa_sysfs_read_func(void)
 
 	/* root reads anything, so only test permissions as a normal user */
 	if (geteuid() != 0) {
-		fu_test_kernel_set(dir, "unreadable", "1");
+		fu_test_file_set(dir, "unreadable", "1");
 		g_assert_cmpint(g_chmod(fn_unreadable, 0), ==, 0);
 		str = fu_lfa_sysfs_read(dir, "unreadable", FU_LFA_SYSFS_READ_FLAG_NONE, &error);
 		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_PERMISSION_DENIED);
@@ -668,7 +533,7 @@ static void
 fu_lfa_plugin_coldplug_func(void)
 {
 	FuDevice *device;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autofree gchar *str = NULL;
 
 	fu_test_coldplug(self);
@@ -741,7 +606,7 @@ fu_lfa_plugin_no_inventory_func(void)
 	g_assert_cmpint(self->warnings->len, ==, 0);
 
 	/* the driver loads later and announces its inventory */
-	fu_test_image_create(GUID_NEW, "late", "1.0");
+	fu_test_image_create(self, GUID_NEW, "late", "1.0");
 	fu_test_rescan_uevent(self);
 	g_assert_cmpint(g_hash_table_size(self->devices), ==, 1);
 }
@@ -810,13 +675,14 @@ fu_lfa_plugin_malformed_func(void)
 				    "47d4086d-4cfe-9846-9b95-2950cbbd5a0",
 				    "{47d4086d-4cfe-9846-9b95-2950cbbd5a02}",
 				    NULL};
-	g_autoptr(FuTest) self = fu_test_new("sys");
-	g_autofree gchar *file_guid = fu_test_image_dir("00000000-0000-0000-0000-0000000000ff");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autofree gchar *file_guid =
+	    fu_test_image_dir(self, "00000000-0000-0000-0000-0000000000ff");
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
-		g_autofree gchar *dir = fu_test_image_dir(bad[i].guid);
+		g_autofree gchar *dir = fu_test_image_dir(self, bad[i].guid);
 		g_autofree gchar *fn = g_build_filename(dir, bad[i].attr, NULL);
-		fu_test_image_create(bad[i].guid, "bad", "1.0");
+		fu_test_image_create(self, bad[i].guid, "bad", "1.0");
 		if (bad[i].kind == FU_TEST_BAD_CONTENT) {
 			g_autoptr(GError) error = NULL;
 			g_file_set_contents(fn, bad[i].content, -1, &error);
@@ -838,10 +704,10 @@ fu_lfa_plugin_malformed_func(void)
 		}
 	}
 	for (guint i = 0; bad_names[i] != NULL; i++) {
-		g_autofree gchar *dir = fu_test_image_dir(bad_names[i]);
+		g_autofree gchar *dir = fu_test_image_dir(self, bad_names[i]);
 		g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
 	}
-	fu_test_kernel_set(g_path_get_dirname(file_guid), g_path_get_basename(file_guid), "1");
+	fu_test_file_set(g_path_get_dirname(file_guid), g_path_get_basename(file_guid), "1");
 
 	fu_test_coldplug(self);
 
@@ -868,8 +734,8 @@ fu_lfa_plugin_malformed_func(void)
 			G_N_ELEMENTS(bad) + g_strv_length((gchar **)bad_names) + 1);
 
 	/* a fixed image appears, a good image that breaks goes away with one warning */
-	fu_test_image_set(bad[2].guid, "current_version", "3.4");
-	fu_test_image_set(GUID_BL33, "activation_pending", "maybe");
+	fu_test_image_set(self, bad[2].guid, "current_version", "3.4");
+	fu_test_image_set(self, GUID_BL33, "activation_pending", "maybe");
 	fu_test_rescan_uevent(self);
 	g_assert_cmpstr(fu_device_get_version(fu_test_get_device(self, bad[2].guid)), ==, "3.4");
 	g_assert_null(g_hash_table_lookup(self->devices, GUID_BL33));
@@ -885,7 +751,7 @@ fu_lfa_plugin_many_func(void)
 
 	for (guint i = 0; i < cnt; i++) {
 		g_autofree gchar *guid = g_strdup_printf("00000000-0000-0000-0000-%012x", i + 1);
-		fu_test_image_create(guid, "many", "1.0");
+		fu_test_image_create(self, guid, "many", "1.0");
 	}
 	g_debug("creating %u images took %.2f s", cnt, g_timer_elapsed(timer, NULL));
 	g_timer_reset(timer);
@@ -922,7 +788,7 @@ fu_lfa_plugin_rescan_quiet_func(void)
 	GHashTableIter iter;
 	gpointer value;
 	guint notify_cnt = 0;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 
 	fu_test_coldplug(self);
 	g_hash_table_iter_init(&iter, self->devices);
@@ -934,8 +800,8 @@ fu_lfa_plugin_rescan_quiet_func(void)
 	g_assert_cmpint(notify_cnt, ==, 0);
 
 	/* one image staged: that device, and only that one, changes */
-	fu_test_image_set(GUID_BL33, "activation_pending", "1");
-	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	fu_test_image_set(self, GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL33, "pending_version", "2.1");
 	fu_test_rescan_uevent(self);
 	g_assert_cmpint(notify_cnt, >, 0);
 	g_hash_table_iter_init(&iter, self->devices);
@@ -946,7 +812,7 @@ fu_lfa_plugin_rescan_quiet_func(void)
 			 "notify",
 			 G_CALLBACK(fu_test_notify_cb),
 			 &notify_cnt);
-	fu_test_image_set(GUID_BL33, "pending_version", "2.2");
+	fu_test_image_set(self, GUID_BL33, "pending_version", "2.2");
 	fu_test_rescan_uevent(self);
 	g_assert_cmpint(notify_cnt, ==, 0);
 	g_signal_handlers_disconnect_by_func(fu_test_get_device(self, GUID_BL31),
@@ -959,7 +825,7 @@ fu_lfa_plugin_rescan_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuUdevDevice) other = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -968,13 +834,13 @@ fu_lfa_plugin_rescan_func(void)
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 
 	/* the platform staged an update out of band, an image vanished, one appeared */
-	fu_test_image_set(GUID_BL33, "activation_pending", "1");
-	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	fu_test_image_set(self, GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL33, "pending_version", "2.1");
 	{
-		g_autofree gchar *dir = fu_test_image_dir(GUID_UNKNOWN);
+		g_autofree gchar *dir = fu_test_image_dir(self, GUID_UNKNOWN);
 		fu_test_rm_rf(dir);
 	}
-	fu_test_image_create(GUID_NEW, "new image", "7.0");
+	fu_test_image_create(self, GUID_NEW, "new image", "7.0");
 
 	/* a change on an unrelated platform device is ignored */
 	other = g_object_new(FU_TYPE_UDEV_DEVICE,
@@ -1024,7 +890,7 @@ fu_lfa_plugin_rescan_func(void)
 			     "driver",
 			     "arm-lfa",
 			     NULL);
-	fu_test_image_set(GUID_NEW, "current_version", "7.1");
+	fu_test_image_set(self, GUID_NEW, "current_version", "7.1");
 	ret = fu_plugin_runner_backend_device_added(self->plugin,
 						    FU_DEVICE(other),
 						    fu_progress_new(G_STRLOC),
@@ -1041,11 +907,10 @@ static FuUdevDevice *
 fu_test_smccc_device_new(FuTest *self, const gchar *name, const gchar *modalias)
 {
 	g_autofree gchar *sysfs_path =
-	    g_build_filename(fake_kernel.root, "devices", "platform", "arm-smccc", name, NULL);
-	g_autofree gchar *uevent = g_strdup_printf("MODALIAS=%s", modalias);
+	    g_build_filename(self->root, "devices", "platform", "arm-smccc", name, NULL);
+	g_autofree gchar *cmd = g_strdup_printf("smccc-device %s %s\n", name, modalias);
 
-	g_assert_cmpint(g_mkdir_with_parents(sysfs_path, 0755), ==, 0);
-	fu_test_kernel_set(sysfs_path, "uevent", uevent);
+	fu_test_kernel_command(self, cmd);
 	return g_object_new(FU_TYPE_UDEV_DEVICE,
 			    "context",
 			    self->ctx,
@@ -1085,9 +950,9 @@ static void
 fu_lfa_plugin_poll_func(void)
 {
 	FuDevice *device;
-	g_autoptr(FuTest) self = fu_test_new("sys");
-	g_autofree gchar *dir = g_build_filename(fake_kernel.root, "firmware", "lfa", NULL);
-	g_autofree gchar *moved = g_build_filename(fake_kernel.root, "firmware", "lfa.x", NULL);
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autofree gchar *dir = g_build_filename(self->root, "firmware", "lfa", NULL);
+	g_autofree gchar *moved = g_build_filename(self->root, "firmware", "lfa.x", NULL);
 
 	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
 	fu_test_coldplug(self);
@@ -1095,8 +960,8 @@ fu_lfa_plugin_poll_func(void)
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 
 	/* staged out of band: noticed without any event */
-	fu_test_image_set(GUID_BL33, "activation_pending", "1");
-	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	fu_test_image_set(self, GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL33, "pending_version", "2.1");
 	fu_test_loop(5000, device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION);
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 
@@ -1109,7 +974,7 @@ fu_lfa_plugin_poll_func(void)
 	g_assert_cmpint(g_rename(moved, dir), ==, 0);
 
 	/* and comes back changed */
-	fu_test_image_set(GUID_RMM, "current_version", "0.9");
+	fu_test_image_set(self, GUID_RMM, "current_version", "0.9");
 	device = fu_test_get_device(self, GUID_RMM);
 	for (guint i = 0; i < 250 && g_strcmp0(fu_device_get_version(device), "0.9") != 0; i++)
 		fu_test_loop(20, NULL, 0);
@@ -1124,7 +989,7 @@ fu_lfa_plugin_smccc_event_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuUdevDevice) lfa = NULL;
 	g_autoptr(FuUdevDevice) other = NULL;
 	g_autoptr(GError) error = NULL;
@@ -1151,15 +1016,15 @@ fu_lfa_plugin_smccc_event_func(void)
 	g_assert_true(ret);
 
 	/* NVIDIA's change event rescans at once */
-	fu_test_image_set(GUID_BL33, "activation_pending", "1");
-	fu_test_image_set(GUID_BL33, "pending_version", "2.1");
+	fu_test_image_set(self, GUID_BL33, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL33, "pending_version", "2.1");
 	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(lfa), &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 
 	/* events exist now, so nothing is rescanned without one */
-	fu_test_image_set(GUID_RMM, "current_version", "0.9");
+	fu_test_image_set(self, GUID_RMM, "current_version", "0.9");
 	fu_test_loop(200, NULL, 0);
 	device = fu_test_get_device(self, GUID_RMM);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "0.8");
@@ -1180,14 +1045,12 @@ static void
 fu_lfa_plugin_no_poll_func(void)
 {
 	FuDevice *device;
-	g_autoptr(FuTest) self = fu_test_new("sys");
-	g_autofree gchar *driver_dir =
-	    g_build_filename(fake_kernel.root, "bus", "platform", "drivers", "arm-lfa", NULL);
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 
-	g_assert_cmpint(g_mkdir_with_parents(driver_dir, 0755), ==, 0);
+	fu_test_kernel_command(self, "platform-device\n");
 	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
 	fu_test_coldplug(self);
-	fu_test_image_set(GUID_RMM, "current_version", "0.9");
+	fu_test_image_set(self, GUID_RMM, "current_version", "0.9");
 	fu_test_loop(200, NULL, 0);
 	device = fu_test_get_device(self, GUID_RMM);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "0.8");
@@ -1198,14 +1061,14 @@ fu_lfa_plugin_activate_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 	g_autoptr(GError) error = NULL;
 
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 	fu_test_activate(self, device);
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.3");
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
@@ -1217,7 +1080,7 @@ fu_lfa_plugin_activate_func(void)
 	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
 	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
 	g_assert_false(ret);
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
 }
 
 static void
@@ -1245,7 +1108,7 @@ fu_lfa_plugin_activate_errno_func(void)
 	    {EPERM, FWUPD_ERROR_PERMISSION_DENIED, "root"},
 	    {E2BIG, FWUPD_ERROR_WRITE, "kernel log"},
 	};
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	FuDevice *device;
 
 	fu_test_coldplug(self);
@@ -1255,7 +1118,9 @@ fu_lfa_plugin_activate_errno_func(void)
 		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 		g_autoptr(GError) error = NULL;
 
-		fake_kernel.activate_errno = map[i].errsv;
+		g_autofree gchar *cmd = g_strdup_printf("activate_errno=%d\n", map[i].errsv);
+
+		fu_test_kernel_command(self, cmd);
 		ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
 		g_debug("%s: %s", g_strerror(map[i].errsv), error != NULL ? error->message : "");
 		g_assert_error(error, FWUPD_ERROR, map[i].code);
@@ -1269,7 +1134,7 @@ fu_lfa_plugin_activate_errno_func(void)
 		g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 		g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
 	}
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, G_N_ELEMENTS(map));
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, G_N_ELEMENTS(map));
 }
 
 static void
@@ -1277,7 +1142,7 @@ fu_lfa_plugin_activate_inconsistent_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
 	g_autoptr(GError) error = NULL;
 
@@ -1285,7 +1150,7 @@ fu_lfa_plugin_activate_inconsistent_func(void)
 	device = fu_test_get_device(self, GUID_BL31);
 
 	/* the kernel says yes but nothing changed */
-	fake_kernel.activate_noop = TRUE;
+	fu_test_kernel_command(self, "activate_noop=1\n");
 	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
 	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INTERNAL);
 	g_assert_nonnull(g_strstr_len(error->message, -1, "still pending"));
@@ -1295,8 +1160,7 @@ fu_lfa_plugin_activate_inconsistent_func(void)
 	g_clear_error(&error);
 
 	/* no longer pending, but running something other than what was pending */
-	fake_kernel.activate_noop = FALSE;
-	fake_kernel.activate_version = "1.1";
+	fu_test_kernel_command(self, "activate_noop=0 activate_version=1.1\n");
 	ret = fu_plugin_runner_activate(self->plugin, device, progress, &error);
 	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INTERNAL);
 	g_assert_nonnull(g_strstr_len(error->message, -1, "runs version 1.1"));
@@ -1305,13 +1169,13 @@ fu_lfa_plugin_activate_inconsistent_func(void)
 	g_clear_error(&error);
 
 	/* the image vanished during activation */
-	fake_kernel.activate_version = NULL;
-	fu_test_image_set(GUID_BL31, "activation_pending", "1");
-	fu_test_image_set(GUID_BL31, "pending_version", "1.4");
+	fu_test_kernel_command(self, "activate_version=\n");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "1.4");
 	fu_test_rescan_uevent(self);
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	{
-		g_autofree gchar *dir = fu_test_image_dir(GUID_BL31);
+		g_autofree gchar *dir = fu_test_image_dir(self, GUID_BL31);
 		g_autofree gchar *fn = g_build_filename(dir, "name", NULL);
 		g_assert_cmpint(g_unlink(fn), ==, 0);
 	}
@@ -1331,10 +1195,10 @@ static void
 fu_lfa_plugin_activate_unknown_version(const gchar *shown)
 {
 	FuDevice *device;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 
-	fu_test_image_set(GUID_BL31, "current_version", shown);
-	fu_test_image_set(GUID_BL31, "pending_version", shown);
+	fu_test_image_set(self, GUID_BL31, "current_version", shown);
+	fu_test_image_set(self, GUID_BL31, "pending_version", shown);
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 	g_assert_null(fu_device_get_version(device));
@@ -1367,34 +1231,84 @@ fu_lfa_plugin_activate_unreported_version_func(void)
 	fu_lfa_plugin_activate_unknown_version("unknown");
 }
 
+/* an image for BL31 as the emulated platform takes it (README.md): a 40-byte
+ * header, then the payload */
 static FuFirmware *
-fu_test_firmware_new(const gchar *payload)
+fu_test_firmware_new(const gchar *payload, guint32 major, guint32 minor)
 {
+	gsize payloadsz = strlen(payload);
+	guint8 guid[16] = {0};
 	g_autoptr(FuFirmware) firmware = fu_firmware_new();
-	g_autoptr(GBytes) blob = g_bytes_new(payload, strlen(payload));
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	g_autoptr(GBytes) blob = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(fwupd_guid_from_string(GUID_BL31, &guid, FWUPD_GUID_FLAG_NONE, &error));
+	g_assert_no_error(error);
+	g_byte_array_append(buf, (const guint8 *)"LFAEMU01", 8);
+	g_byte_array_append(buf, guid, sizeof(guid));
+	fu_byte_array_append_uint64(buf, ((guint64)major << 32) | minor, G_LITTLE_ENDIAN);
+	fu_byte_array_append_uint32(buf, payloadsz, G_LITTLE_ENDIAN);
+	fu_byte_array_append_uint32(
+	    buf,
+	    fu_crc32(FU_CRC_KIND_B32_STANDARD, (const guint8 *)payload, payloadsz),
+	    G_LITTLE_ENDIAN);
+	g_byte_array_append(buf, (const guint8 *)payload, payloadsz);
+	blob = g_bytes_new(buf->data, buf->len);
 	fu_firmware_set_bytes(firmware, blob);
 	return g_steal_pointer(&firmware);
-}
-
-static gchar *
-fu_test_upload_get(const gchar *attr)
-{
-	g_autofree gchar *dir =
-	    g_build_filename(fake_kernel.root, "class", "firmware", "lfa-" GUID_BL31, NULL);
-	return fu_test_kernel_get(dir, attr);
 }
 
 /* an image as TF-A shows it through any driver: no versions, nothing pending */
 static FuTest *
 fu_test_new_tfa(void)
 {
-	FuTest *self = fu_test_new("sys");
-	fu_test_image_set(GUID_BL31, "current_version", "0.0");
-	fu_test_image_set(GUID_BL31, "activation_pending", "0");
-	fu_test_image_set(GUID_BL31, "pending_version", "N/A");
-	fake_kernel.upload_version = "0.0";
+	FuTest *self = fu_test_new("inventory.txt");
+	fu_test_image_set(self, GUID_BL31, "current_version", "0.0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "N/A");
+	fu_test_kernel_command(self, "versions=none\n");
 	fu_test_coldplug(self);
 	return self;
+}
+
+/* what the engine does for fwupdmgr install */
+static gboolean
+fu_test_write_firmware(FuTest *self,
+		       FuDevice *device,
+		       FuFirmware *firmware,
+		       FuProgress *progress,
+		       GError **error)
+{
+	return fu_plugin_runner_write_firmware(self->plugin,
+					       device,
+					       firmware,
+					       progress,
+					       FWUPD_INSTALL_FLAG_NONE,
+					       error);
+}
+
+/* an install that fails once @command is given to the fake kernel */
+static void
+fu_test_write_firmware_fails(FuTest *self,
+			     FuDevice *device,
+			     FuFirmware *firmware,
+			     const gchar *command,
+			     gint code,
+			     const gchar *needle,
+			     guint activate_count)
+{
+	gboolean ret;
+	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
+	g_autoptr(GError) error = NULL;
+
+	fu_test_kernel_command(self, command);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
+	g_debug("%s: %s", command, error != NULL ? error->message : "");
+	g_assert_error(error, FWUPD_ERROR, code);
+	g_assert_nonnull(g_strstr_len(error->message, -1, needle));
+	g_assert_false(ret);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, activate_count);
 }
 
 static void
@@ -1403,17 +1317,12 @@ fu_test_install(FuTest *self, const gchar *version)
 	gboolean ret;
 	FuDevice *device = fu_test_get_device(self, GUID_BL31);
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 tf-a");
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("tf-a", 1, 0);
 	g_autoptr(GError) error = NULL;
 
 	/* what the engine does with the release's version */
 	fu_firmware_set_version(firmware, version);
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
 }
@@ -1440,7 +1349,7 @@ fu_lfa_plugin_tfa_versions_func(void)
 
 	/* fwupd knows what it installed, and the engine's after-install check holds */
 	fu_test_install(self, "1.5");
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	g_assert_false(
@@ -1451,16 +1360,12 @@ fu_lfa_plugin_tfa_versions_func(void)
 			"report its version, 1.5 is the one fwupd activated in this boot");
 
 	/* the daemon restarts in the same boot */
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
 
 	/* a reboot runs whatever the platform booted */
-	fu_test_set_boot_id("5a2b3c4d-0000-4000-8000-000000000002");
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	fu_test_set_boot_id(self, "5a2b3c4d-0000-4000-8000-000000000002");
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 
 	/* and the next install records in the new boot */
@@ -1484,7 +1389,7 @@ fu_lfa_plugin_tfa_deferred_func(void)
 	fu_test_set_policy(self, "deferred");
 	device = fu_test_get_device(self, GUID_BL31);
 	fu_test_install(self, "1.6");
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
 	g_assert_null(fu_device_get_version(device));
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	g_assert_cmpstr(fu_device_get_summary(device),
@@ -1492,9 +1397,7 @@ fu_lfa_plugin_tfa_deferred_func(void)
 			"Version 1.6 is staged and pending live activation");
 
 	/* still staged after a daemon restart, then activated by fwupdmgr activate */
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_cmpstr(fu_device_get_summary(device),
 			==,
 			"Version 1.6 is staged and pending live activation");
@@ -1516,8 +1419,8 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
 
 	/* the BMC stages an image: 1.5 still runs */
-	fu_test_image_set(GUID_BL31, "activation_pending", "1");
-	fu_test_image_set(GUID_BL31, "pending_version", "0.0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "0.0");
 	fu_test_rescan_uevent(self);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
@@ -1532,9 +1435,9 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 	/* the kernel auto-activates an image the BMC staged over fwupd's */
 	fu_test_install(self, "1.7");
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.7");
-	fu_test_image_set(GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "1");
 	fu_test_rescan_uevent(self);
-	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
 	fu_test_rescan_uevent(self);
 	g_assert_null(fu_device_get_version(device));
 
@@ -1542,10 +1445,8 @@ fu_lfa_plugin_tfa_out_of_band_func(void)
 	fu_test_set_policy(self, "deferred");
 	fu_test_install(self, "1.8");
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
-	fu_test_image_set(GUID_BL31, "activation_pending", "0");
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 	fu_test_set_policy(self, "immediate");
 }
@@ -1582,9 +1483,7 @@ fu_lfa_plugin_tfa_bad_record_func(void)
 				  &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
-	fu_test_plugin_start(self);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL31);
+	device = fu_test_restart(self);
 	g_assert_null(fu_device_get_version(device));
 
 	/* and a release whose version is not a pair is installed but not recorded */
@@ -1592,38 +1491,103 @@ fu_lfa_plugin_tfa_bad_record_func(void)
 	g_assert_null(fu_device_get_version(device));
 }
 
+/* the platform publishes the version it booted in its SMBIOS firmware inventory
+ * (type 45): that is the version until the image changes in this boot */
+static void
+fu_lfa_plugin_tfa_smbios_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autofree gchar *str = NULL;
+
+	fu_test_image_set(self, GUID_BL31, "current_version", "0.0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "N/A");
+	fu_test_image_set(self, GUID_BL33, "current_version", "0.0");
+	fu_test_image_set(self, GUID_UNKNOWN, "current_version", "0.0");
+	fu_test_kernel_command(self,
+			       "versions=none\n"
+			       "dmi-firmware-inventory " GUID_BL31 " 1.4\n"
+			       /* a free-form version cannot be compared with a pair */
+			       "dmi-firmware-inventory " GUID_BL33 " v2-rc1 version_format=0\n"
+			       /* what the firmware reports is what runs now */
+			       "dmi-firmware-inventory " GUID_RMM " 9.9\n"
+			       /* an ID that is not a GUID names nothing */
+			       "dmi-firmware-inventory " GUID_UNKNOWN " 3.0 id_format=0\n");
+	fu_test_coldplug(self);
+	device = fu_test_get_device(self, GUID_BL31);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
+	g_assert_false(
+	    fu_device_has_private_flag(device, FU_DEVICE_PRIVATE_FLAG_NO_VERSION_EXPECTED));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Firmware image with Arm Live Firmware Activation; the firmware does not "
+			"report its version, 1.4 is the one the platform booted (SMBIOS firmware "
+			"inventory)");
+	str = fu_device_to_string(device);
+	g_assert_true(fu_test_string_has_kv(str, "VersionSource", "smbios"));
+	g_assert_null(fu_device_get_version(fu_test_get_device(self, GUID_BL33)));
+	g_assert_cmpstr(fu_device_get_version(fu_test_get_device(self, GUID_RMM)), ==, "0.8");
+	g_assert_null(fu_device_get_version(fu_test_get_device(self, GUID_UNKNOWN)));
+
+	/* the BMC stages an image, and the kernel activates it behind fwupd's back */
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "1");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "0.0");
+	fu_test_rescan_uevent(self);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "N/A");
+	fu_test_rescan_uevent(self);
+	g_assert_null(fu_device_get_version(device));
+
+	/* the daemon restarts in the same boot: the platform still booted 1.4, but
+	 * that no longer runs */
+	device = fu_test_restart(self);
+	g_assert_null(fu_device_get_version(device));
+
+	/* what fwupd activated runs */
+	fu_test_install(self, "1.5");
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
+
+	/* the next boot runs what the platform booted */
+	fu_test_set_boot_id(self, "5a2b3c4d-0000-4000-8000-000000000002");
+	device = fu_test_restart(self);
+	g_assert_cmpstr(fu_device_get_version(device), ==, "1.4");
+}
+
 static void
 fu_lfa_plugin_upload_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 payload");
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("payload", 1, 5);
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) blob = NULL;
 	g_autofree gchar *data = NULL;
+	g_autofree gchar *buf = NULL;
+	gsize bufsz = 0;
 
 	/* nothing pending yet, so the device is updatable */
-	fu_test_image_set(GUID_BL31, "activation_pending", "0");
-	fu_test_image_set(GUID_BL31, "pending_version", "N/A");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "pending_version", "N/A");
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_UPDATABLE));
 	g_assert_null(fu_device_get_update_error(device));
 
-	fake_kernel.upload_version = "1.5";
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
-	data = fu_test_upload_get("data");
-	g_assert_cmpstr(data, ==, "LFAEMU01 payload");
-	g_assert_cmpint(fake_kernel.upload_cnt, ==, 1);
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	data = g_build_filename(self->root, "class", "firmware", "lfa-" GUID_BL31, "data", NULL);
+	g_file_get_contents(data, &buf, &bufsz, &error);
+	g_assert_no_error(error);
+	blob = fu_firmware_get_bytes(firmware, &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(buf, bufsz, g_bytes_get_data(blob, NULL), g_bytes_get_size(blob));
+	g_assert_cmpint(fu_test_kernel_count(self, "upload_count"), ==, 1);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.5");
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_REBOOT));
@@ -1635,12 +1599,12 @@ fu_lfa_plugin_upload_deferred_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 deferred");
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("deferred", 1, 6);
 	g_autoptr(GError) error = NULL;
 
-	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 
@@ -1659,17 +1623,11 @@ fu_lfa_plugin_upload_deferred_func(void)
 			==,
 			"deferred");
 
-	fake_kernel.upload_version = "1.6";
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
-	g_assert_cmpint(fake_kernel.upload_cnt, ==, 1);
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+	g_assert_cmpint(fu_test_kernel_count(self, "upload_count"), ==, 1);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_REBOOT));
@@ -1703,11 +1661,11 @@ fu_lfa_plugin_upload_error_func(void)
 	    {"receiving:user-abort", FWUPD_ERROR_WRITE, "cancelled"},
 	    {"programming:something-new", FWUPD_ERROR_WRITE, "unknown upload error"},
 	};
-	g_autoptr(FuTest) self = fu_test_new("sys");
-	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 bad");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("bad", 1, 7);
 	FuDevice *device;
 
-	fu_test_image_set(GUID_BL31, "activation_pending", "0");
+	fu_test_image_set(self, GUID_BL31, "activation_pending", "0");
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
 	for (guint i = 0; i < G_N_ELEMENTS(map); i++) {
@@ -1716,13 +1674,10 @@ fu_lfa_plugin_upload_error_func(void)
 		g_autoptr(GError) error = NULL;
 		g_auto(GStrv) split = g_strsplit(map[i].kernel_error, ":", 2);
 
-		fake_kernel.upload_error = map[i].kernel_error;
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      firmware,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
+		g_autofree gchar *cmd = g_strdup_printf("upload_error=%s\n", map[i].kernel_error);
+
+		fu_test_kernel_command(self, cmd);
+		ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 		g_debug("%s: %s", map[i].kernel_error, error != NULL ? error->message : "");
 		g_assert_error(error, FWUPD_ERROR, map[i].code);
 		g_assert_false(ret);
@@ -1730,45 +1685,48 @@ fu_lfa_plugin_upload_error_func(void)
 		g_assert_nonnull(g_strstr_len(error->message, -1, GUID_BL31));
 		g_assert_nonnull(g_strstr_len(error->message, -1, split[0]));
 		g_assert_nonnull(g_strstr_len(error->message, -1, split[1]));
-		g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+		g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
 	}
 
 	/* accepted by the upload class but discarded by the platform */
-	{
-		gboolean ret;
-		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-		g_autoptr(GError) error = NULL;
-		fake_kernel.upload_error = NULL;
-		fake_kernel.upload_discard = TRUE;
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      firmware,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
-		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_WRITE);
-		g_assert_nonnull(g_strstr_len(error->message, -1, "discarded"));
-		g_assert_false(ret);
-		g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
-	}
+	fu_test_write_firmware_fails(self,
+				     device,
+				     firmware,
+				     "upload_error= upload_discard=1\n",
+				     FWUPD_ERROR_WRITE,
+				     "discarded",
+				     0);
 
 	/* a status the plugin does not know fails instead of polling forever */
+	fu_test_write_firmware_fails(self,
+				     device,
+				     firmware,
+				     "upload_discard=0 upload_status=bogus\n",
+				     FWUPD_ERROR_INVALID_DATA,
+				     "unknown upload status 'bogus'",
+				     0);
+
+	/* staged, but the platform authenticates it when it is primed and discards it */
 	{
-		gboolean ret;
-		g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-		g_autoptr(GError) error = NULL;
-		fake_kernel.upload_discard = FALSE;
-		fake_kernel.upload_status = "bogus";
-		ret = fu_plugin_runner_write_firmware(self->plugin,
-						      device,
-						      firmware,
-						      progress,
-						      FWUPD_INSTALL_FLAG_NONE,
-						      &error);
-		g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_INVALID_DATA);
-		g_assert_nonnull(g_strstr_len(error->message, -1, "unknown upload status 'bogus'"));
-		g_assert_false(ret);
-		g_assert_cmpint(fake_kernel.activate_cnt, ==, 0);
+		gsize bufsz = 0;
+		g_autoptr(FuFirmware) corrupt = fu_test_firmware_new("bad", 1, 7);
+		g_autoptr(GBytes) blob = fu_firmware_get_bytes(corrupt, NULL);
+		g_autoptr(GBytes) blob_bad = NULL;
+		const guint8 *data = g_bytes_get_data(blob, &bufsz);
+		g_autofree guint8 *buf = g_memdup2(data, bufsz);
+
+		/* the last payload byte: the header's CRC no longer matches */
+		buf[bufsz - 1] ^= 0xff;
+		blob_bad = g_bytes_new(buf, bufsz);
+		fu_firmware_set_bytes(corrupt, blob_bad);
+		fu_test_write_firmware_fails(self,
+					     device,
+					     corrupt,
+					     "upload_status=\n",
+					     FWUPD_ERROR_SIGNATURE_INVALID,
+					     "failed authentication",
+					     1);
+		g_assert_cmpstr(fu_device_get_version(device), ==, "1.2");
 	}
 }
 
@@ -1777,19 +1735,14 @@ fu_lfa_plugin_no_upload_func(void)
 {
 	FuDevice *device;
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autoptr(FuProgress) progress = fu_progress_new(G_STRLOC);
-	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("LFAEMU01 x");
+	g_autoptr(FuFirmware) firmware = fu_test_firmware_new("x", 1, 8);
 	g_autoptr(GError) error = NULL;
 
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL33);
-	ret = fu_plugin_runner_write_firmware(self->plugin,
-					      device,
-					      firmware,
-					      progress,
-					      FWUPD_INSTALL_FLAG_NONE,
-					      &error);
+	ret = fu_test_write_firmware(self, device, firmware, progress, &error);
 	g_assert_error(error, FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED);
 	g_assert_nonnull(g_strstr_len(error->message, -1, "fwupdmgr activate"));
 	g_assert_false(ret);
@@ -1802,7 +1755,7 @@ static void
 fu_lfa_plugin_platform_func(void)
 {
 	FuDevice *device;
-	g_autoptr(FuTest) self = fu_test_new("sys");
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
 	g_autofree gchar *guid_qualified = fwupd_guid_hash_string(TEST_INSTANCE_BL31);
 	g_autofree gchar *guid_other =
 	    fwupd_guid_hash_string("LFA\\VENDOR_Example&PRODUCT_Other-Server&GUID_" GUID_BL31);
@@ -1828,7 +1781,7 @@ fu_lfa_plugin_no_platform_func(void)
 	g_autoptr(FuTest) self = NULL;
 
 	fu_test_set_platform(NULL, TEST_PRODUCT);
-	self = fu_test_new("sys");
+	self = fu_test_new("inventory.txt");
 	fu_test_set_platform(TEST_MANUFACTURER, TEST_PRODUCT);
 	fu_test_coldplug(self);
 	device = fu_test_get_device(self, GUID_BL31);
@@ -1841,7 +1794,7 @@ fu_lfa_plugin_no_platform_func(void)
 	/* what the BMC staged still activates live */
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 	fu_test_activate(self, device);
-	g_assert_cmpint(fake_kernel.activate_cnt, ==, 1);
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 1);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "1.3");
 }
 
@@ -1864,6 +1817,43 @@ fu_lfa_device_no_tree_func(void)
 	g_assert_false(ret);
 	str = fu_device_to_string(FU_DEVICE(device));
 	g_assert_nonnull(str);
+}
+
+/* a typo in a test's command must fail that test, not leave a fault uninjected */
+static void
+fu_lfa_fake_kernel_control_func(void)
+{
+	g_autoptr(FuTest) self = fu_test_new(NULL);
+	const gchar *bad[] = {"activate_erno=16\n",
+			      "activate_noop=yes\n",
+			      "versions=some\n",
+			      "image " GUID_NEW " colour=blue\n",
+			      "image ../" GUID_NEW "\n",
+			      "smccc-device arm-smccc-lfa\n",
+			      "name='unbalanced\n",
+			      /* a last line without a newline runs when the file is closed */
+			      "bogus",
+			      NULL};
+
+	for (guint i = 0; bad[i] != NULL; i++)
+		g_assert_cmpint(fu_lfa_fake_kernel_client_command(self->root, bad[i]), ==, EINVAL);
+	fu_test_kernel_command(self, "# a comment\n\nactivate_errno=16");
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_errno"), ==, EBUSY);
+	fu_test_kernel_command(self, "reset\n");
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_errno"), ==, 0);
+}
+
+static void
+fu_test_no_fake_kernel_func(void)
+{
+	g_test_skip("lfa-fake-kernel was not built: fwupd was configured without libfuse3");
+}
+
+/* the tests over a sysfs tree need the fake kernel to serve it */
+static void
+fu_test_add_kernel_func(const gchar *path, GTestFunc func)
+{
+	g_test_add_func(path, fu_test_has_fake_kernel() ? func : fu_test_no_fake_kernel_func);
 }
 
 int
@@ -1894,33 +1884,35 @@ main(int argc, char **argv)
 	g_test_add_func("/lfa/sysfs/parse", fu_lfa_sysfs_parse_func);
 	g_test_add_func("/lfa/sysfs/read", fu_lfa_sysfs_read_func);
 	g_test_add_func("/lfa/device/no-tree", fu_lfa_device_no_tree_func);
-	g_test_add_func("/lfa/plugin/coldplug", fu_lfa_plugin_coldplug_func);
-	g_test_add_func("/lfa/plugin/platform", fu_lfa_plugin_platform_func);
-	g_test_add_func("/lfa/plugin/no-platform", fu_lfa_plugin_no_platform_func);
-	g_test_add_func("/lfa/plugin/no-inventory", fu_lfa_plugin_no_inventory_func);
-	g_test_add_func("/lfa/plugin/malformed", fu_lfa_plugin_malformed_func);
-	g_test_add_func("/lfa/plugin/many", fu_lfa_plugin_many_func);
-	g_test_add_func("/lfa/plugin/rescan", fu_lfa_plugin_rescan_func);
-	g_test_add_func("/lfa/plugin/rescan-quiet", fu_lfa_plugin_rescan_quiet_func);
-	g_test_add_func("/lfa/plugin/poll", fu_lfa_plugin_poll_func);
-	g_test_add_func("/lfa/plugin/smccc-event", fu_lfa_plugin_smccc_event_func);
-	g_test_add_func("/lfa/plugin/no-poll", fu_lfa_plugin_no_poll_func);
-	g_test_add_func("/lfa/plugin/activate", fu_lfa_plugin_activate_func);
-	g_test_add_func("/lfa/plugin/activate-errno", fu_lfa_plugin_activate_errno_func);
-	g_test_add_func("/lfa/plugin/activate-inconsistent",
-			fu_lfa_plugin_activate_inconsistent_func);
-	g_test_add_func("/lfa/plugin/activate-unknown-version",
-			fu_lfa_plugin_activate_unknown_version_func);
-	g_test_add_func("/lfa/plugin/activate-unreported-version",
-			fu_lfa_plugin_activate_unreported_version_func);
-	g_test_add_func("/lfa/plugin/tfa-versions", fu_lfa_plugin_tfa_versions_func);
-	g_test_add_func("/lfa/plugin/tfa-deferred", fu_lfa_plugin_tfa_deferred_func);
-	g_test_add_func("/lfa/plugin/tfa-out-of-band", fu_lfa_plugin_tfa_out_of_band_func);
-	g_test_add_func("/lfa/plugin/tfa-bad-record", fu_lfa_plugin_tfa_bad_record_func);
-	g_test_add_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
-	g_test_add_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
-	g_test_add_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);
-	g_test_add_func("/lfa/plugin/no-upload", fu_lfa_plugin_no_upload_func);
+	fu_test_add_kernel_func("/lfa/fake-kernel/control", fu_lfa_fake_kernel_control_func);
+	fu_test_add_kernel_func("/lfa/plugin/coldplug", fu_lfa_plugin_coldplug_func);
+	fu_test_add_kernel_func("/lfa/plugin/platform", fu_lfa_plugin_platform_func);
+	fu_test_add_kernel_func("/lfa/plugin/no-platform", fu_lfa_plugin_no_platform_func);
+	fu_test_add_kernel_func("/lfa/plugin/no-inventory", fu_lfa_plugin_no_inventory_func);
+	fu_test_add_kernel_func("/lfa/plugin/malformed", fu_lfa_plugin_malformed_func);
+	fu_test_add_kernel_func("/lfa/plugin/many", fu_lfa_plugin_many_func);
+	fu_test_add_kernel_func("/lfa/plugin/rescan", fu_lfa_plugin_rescan_func);
+	fu_test_add_kernel_func("/lfa/plugin/rescan-quiet", fu_lfa_plugin_rescan_quiet_func);
+	fu_test_add_kernel_func("/lfa/plugin/poll", fu_lfa_plugin_poll_func);
+	fu_test_add_kernel_func("/lfa/plugin/smccc-event", fu_lfa_plugin_smccc_event_func);
+	fu_test_add_kernel_func("/lfa/plugin/no-poll", fu_lfa_plugin_no_poll_func);
+	fu_test_add_kernel_func("/lfa/plugin/activate", fu_lfa_plugin_activate_func);
+	fu_test_add_kernel_func("/lfa/plugin/activate-errno", fu_lfa_plugin_activate_errno_func);
+	fu_test_add_kernel_func("/lfa/plugin/activate-inconsistent",
+				fu_lfa_plugin_activate_inconsistent_func);
+	fu_test_add_kernel_func("/lfa/plugin/activate-unknown-version",
+				fu_lfa_plugin_activate_unknown_version_func);
+	fu_test_add_kernel_func("/lfa/plugin/activate-unreported-version",
+				fu_lfa_plugin_activate_unreported_version_func);
+	fu_test_add_kernel_func("/lfa/plugin/tfa-versions", fu_lfa_plugin_tfa_versions_func);
+	fu_test_add_kernel_func("/lfa/plugin/tfa-deferred", fu_lfa_plugin_tfa_deferred_func);
+	fu_test_add_kernel_func("/lfa/plugin/tfa-out-of-band", fu_lfa_plugin_tfa_out_of_band_func);
+	fu_test_add_kernel_func("/lfa/plugin/tfa-bad-record", fu_lfa_plugin_tfa_bad_record_func);
+	fu_test_add_kernel_func("/lfa/plugin/tfa-smbios", fu_lfa_plugin_tfa_smbios_func);
+	fu_test_add_kernel_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
+	fu_test_add_kernel_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
+	fu_test_add_kernel_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);
+	fu_test_add_kernel_func("/lfa/plugin/no-upload", fu_lfa_plugin_no_upload_func);
 	rc = g_test_run();
 	fu_test_rm_rf(statedir);
 	return rc;

@@ -4,14 +4,17 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 """The fwupd daemon from this build on a private system bus, against a fake
-sysfs tree whose kernel side is played by an LD_PRELOAD shim
-(lfa-fake-kernel.c).  Shared by the daemon tests (lfa-daemon-test.py,
+sysfs tree served by lfa-fake-kernel, the plugin self-test's FUSE helper
+(plugins/lfa/fu-lfa-fake-kernel.c), which builds the tree from commands and
+answers the daemon's writes to activate and loading as the kernel does.
+Shared by the daemon tests (lfa-daemon-test.py,
 lfa-uevent-test.py), the GNOME Firmware screenshot test (tests/screenshot/)
 and the daemon benchmark (bench/lfa-daemon-bench.py), so that all of them
 talk to the daemon in exactly the same way."""
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -23,14 +26,6 @@ import traceback
 GUID_BL31 = "47d4086d-4cfe-9846-9b95-2950cbbd5a00"
 GUID_BL33 = "d6d0eea7-fcea-d54b-9782-9934f234b6e4"
 GUID_RMM = "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
-
-# the names lfa_fw gives the images it knows (kernel/lfa_sysfs.c); any other
-# image is named by its GUID (docs/contracts.md)
-KERNEL_NAMES = {
-    GUID_BL31: "TF-A BL31 runtime",
-    GUID_BL33: "BL33 non-secure payload",
-    GUID_RMM: "TF-RMM",
-}
 
 FWUPD_CONF = """[fwupd]
 # test cabinets from data/make-cab are not signed
@@ -70,16 +65,10 @@ def add_arguments(parser):
     parser.add_argument("--fwupd", required=True)
     parser.add_argument("--fwupdmgr", required=True)
     parser.add_argument("--fwupdtool", required=True)
-    parser.add_argument("--shim", required=True)
+    parser.add_argument("--fake-kernel", required=True, help="lfa-fake-kernel of this build")
     parser.add_argument("--make-cab", required=True)
     parser.add_argument("--libfwupd", help="libfwupd.so of this build, for clients that link it")
     parser.add_argument("--log-dir", required=True)
-
-
-def _write(path, value):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(value)
 
 
 class Harness:
@@ -88,48 +77,69 @@ class Harness:
         self.tmp = tmp
         self.root = root or os.path.join(tmp, "sys")
         self.env = None
+        self.kernel = None
         self.dbus = None
         self.daemon = None
         self.daemon_log = os.path.join(args.log_dir, "fwupd-daemon.log")
         self.dbus_log = os.path.join(args.log_dir, "dbus-daemon.log")
         self.bus_socket = os.path.join(tmp, "system_bus_socket")
 
-    def make_dmi(self):
-        dmi = os.path.join(self.root, "class", "dmi", "id")
-        for key, value in DMI.items():
-            _write(os.path.join(dmi, key), value + "\n")
+    def mount(self):
+        """The fake kernel serves the tree from now on; it unmounts it when
+        stopped, or when this process exits."""
+        os.makedirs(self.root, exist_ok=True)
+        # not under umockdev's preload library, which would redirect its /sys
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "UMOCKDEV_DIR")}
+        self.kernel = subprocess.Popen([self.args.fake_kernel, self.root], env=env,
+                                       stdout=subprocess.PIPE, text=True)
+        if self.kernel.stdout.readline().strip() != "ready":
+            raise Failure(f"lfa-fake-kernel could not serve {self.root} (is /dev/fuse usable?)")
 
-    # one image the way lfa_fw lists it (docs/contracts.md), and its
-    # firmware-upload device when the platform can stage it
-    def add_image(self, guid, current, name=None, pending=None, capable=True,
-                  may_reset=False, rendezvous=True, stageable=False):
-        d = self.image_dir(guid)
-        os.makedirs(d)
-        for attr, value in {
-            "name": name or KERNEL_NAMES.get(guid, guid),
-            "current_version": current,
-            "pending_version": pending or "N/A",
-            "activation_capable": "1" if capable else "0",
-            "activation_pending": "1" if pending else "0",
-            "may_reset_cpu": "1" if may_reset else "0",
-            "cpu_rendezvous": "1" if rendezvous else "0",
-            "force_cpu_rendezvous": "1",
-            "auto_activate": "0",
-            "activate": "",
-            "cancel": "",
-        }.items():
-            _write(os.path.join(d, attr), value + "\n" if value else "")
-        if stageable:
-            up = os.path.join(self.root, "class", "firmware", f"lfa-{guid}")
-            for attr, value in {
-                "loading": "0\n",
-                "data": "",
-                "status": "idle\n",
-                "error": "",
-                "remaining_size": "0\n",
-                "cancel": "",
-            }.items():
-                _write(os.path.join(up, attr), value)
+    def unmount(self):
+        if self.kernel is not None:
+            self.kernel.terminate()
+            self.kernel.wait(timeout=10)
+            self.kernel = None
+
+    def control(self, commands):
+        """Commands for the fake kernel (plugins/lfa/fu-lfa-fake-kernel-control.c says
+        which): fixtures and injected faults; an unknown one raises OSError."""
+        with open(os.path.join(self.root, "control"), "w", encoding="utf-8") as f:
+            f.write(commands if commands.endswith("\n") else commands + "\n")
+
+    def kernel_value(self, key):
+        """A knob or counter of the fake kernel, e.g. activate_count."""
+        with open(os.path.join(self.root, "control"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(key + "="):
+                    return line.split("=", 1)[1].strip()
+        raise Failure(f"the fake kernel has no {key}")
+
+    def load_inventory(self):
+        """The plugin self-test's inventory (plugins/lfa/tests/inventory.txt)."""
+        with open(os.path.join(self.args.srcdir, "plugins", "lfa", "tests", "inventory.txt"),
+                  encoding="utf-8") as f:
+            self.control(f.read())
+
+    def make_dmi(self):
+        self.control("dmi " + " ".join(shlex.quote(f"{k}={v}") for k, v in DMI.items()))
+
+    @staticmethod
+    def image_command(guid, current, name=None, pending=None, capable=True,
+                      may_reset=False, rendezvous=True, stageable=False):
+        """One image the way lfa_fw lists it (docs/contracts.md), and its
+        firmware-upload device when the platform can stage it."""
+        args = [guid, f"current={current}",
+                f"capable={int(capable)}", f"may_reset_cpu={int(may_reset)}",
+                f"cpu_rendezvous={int(rendezvous)}", f"upload={int(stageable)}"]
+        if name is not None:
+            args.append(f"name={name}")
+        if pending is not None:
+            args.append(f"pending={pending}")
+        return "image " + " ".join(shlex.quote(a) for a in args)
+
+    def add_image(self, guid, current, **kwargs):
+        self.control(self.image_command(guid, current, **kwargs))
 
     def image_dir(self, guid):
         return os.path.join(self.root, "firmware", "lfa", guid)
@@ -148,26 +158,15 @@ class Harness:
         self.image_set(guid, "pending_version", version)
         self.image_set(guid, "activation_pending", "1")
 
-    def fake_kernel_env(self, preload=()):
-        """What a process needs in its environment for the shim to play the
-        kernel over this tree; PRELOAD: libraries loaded after the shim."""
-        # the shim first: umockdev's preload library defines write() too and
-        # does not pass the writes it does not emulate on to a later one
-        return {"LD_PRELOAD": " ".join([self.args.shim, *preload]), "LFA_FAKE_ROOT": self.root}
-
-    def control(self, text):
-        with open(os.path.join(self.root, "control"), "w", encoding="utf-8") as f:
-            f.write(text)
-
     def dbus_config(self, sock):
         path = os.path.join(self.args.srcdir, "tests", "data", "dbus-system.conf.in")
         with open(path, encoding="utf-8") as f:
             return f.read().replace("@SOCKET@", sock)
 
     def start(self, policy="immediate", preload=(), env=None, debug=()):
-        """The bus and the daemon; preload: libraries loaded after the
-        fake kernel, env: more of the daemon's environment, debug: log
-        domains whose debug messages the daemon log gets."""
+        """The bus and the daemon; preload: libraries the daemon preloads,
+        env: more of the daemon's environment, debug: log domains whose
+        debug messages the daemon log gets."""
         sock = self.bus_socket
         conf = os.path.join(self.tmp, "dbus.conf")
         with open(conf, "w", encoding="utf-8") as f:
@@ -207,7 +206,8 @@ class Harness:
         check(os.path.exists(sock), "private system bus is up")
 
         daemon_env = dict(self.env)
-        daemon_env.update(self.fake_kernel_env(preload))
+        if preload:
+            daemon_env["LD_PRELOAD"] = " ".join(preload)
         daemon_env.update(env or {})
         self.daemon = subprocess.Popen(
             [self.args.fwupd, "--verbose", *(f"--daemon-verbose={d}" for d in debug)],
@@ -329,12 +329,14 @@ def run(args, prefix, body, root=None):
     open(h.daemon_log, "w", encoding="utf-8").close()
     ok = False
     try:
+        h.mount()
         body(h)
         ok = True
     except Exception:  # pylint: disable=broad-except
         traceback.print_exc()
     finally:
         h.stop()
+        h.unmount()
     if not ok:
         print(f"--- daemon log kept in {h.daemon_log}, tail:")
         with open(h.daemon_log, encoding="utf-8", errors="replace") as f:

@@ -5,8 +5,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 """The fwupd daemon with the LFA plugin on a private system bus, driven by
-fwupdmgr against a fake sysfs tree whose kernel side is played by an
-LD_PRELOAD shim (lfa-fake-kernel.c)."""
+fwupdmgr against a fake sysfs tree whose kernel side is played by
+lfa-fake-kernel (plugins/lfa/fu-lfa-fake-kernel.c)."""
 
 import argparse
 import errno
@@ -23,9 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fwupd_harness import GUID_BL31, GUID_BL33, GUID_RMM, Failure, add_arguments, check, flags, run  # noqa: E402
 
 
-# the plugin's checked-in tree plus DMI for a vendor ID
+# the plugin self-test's inventory plus DMI for a vendor ID
 def make_tree(h):
-    shutil.copytree(os.path.join(h.args.srcdir, "plugins", "lfa", "tests", "sys"), h.root)
+    h.load_inventory()
     h.make_dmi()
     # BL31 starts with nothing pending, so that it can be installed
     h.image_set(GUID_BL31, "activation_pending", "0")
@@ -66,7 +66,7 @@ def test_activate_staged_out_of_band(h):
     check(res.returncode != 0, "activate fails when the kernel says EBUSY")
     check("another activation is running" in out and GUID_BL33 in out, "EBUSY error names the image and says what to do")
     check(h.image_get(GUID_BL33, "current_version") == "2.0", "nothing changed after EBUSY")
-    h.control("")
+    h.control("reset")
 
     h.fwupdmgr(["activate", bl33["DeviceId"]])
     bl33 = h.device(GUID_BL33)
@@ -203,11 +203,9 @@ def test_fwupdtool_activate(h):
     # fwupdtool must not share the daemon's state: stop the daemon first
     h.stop()
     h.stage_out_of_band(GUID_BL33, "2.2")
-    env = dict(h.env)
-    env.update(h.fake_kernel_env())
     res = subprocess.run(
         [h.args.fwupdtool, "activate", "--plugins", "lfa"],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=h.env, capture_output=True, text=True, timeout=60, check=False,
     )
     print(res.stdout + res.stderr)
     check(res.returncode == 0, "fwupdtool activate --plugins lfa activates an image staged outside fwupd")
@@ -240,7 +238,20 @@ def test_tfa_versions(h):
     h.stop()
     h.start()
     check(h.device(GUID_BL31).get("Version") == "1.9", "TF-A: the version survives a daemon restart")
-    h.control("")
+    h.control("reset")
+
+
+def test_smbios_version(h):
+    """An image TF-A reports no version for, whose version the platform
+    publishes in its SMBIOS firmware inventory (type 45): the one it booted."""
+    guid = "2c8a9f4e-7b31-4d6a-9e05-c1f0a3b7d218"
+    h.stop()
+    h.add_image(guid, "0.0", name="secure partition")
+    h.control(f"dmi-firmware-inventory {guid} 1.4")
+    h.start()
+    dev = h.device(guid)
+    check(dev.get("Version") == "1.4", "SMBIOS: the version the platform booted is shown")
+    check("SMBIOS firmware inventory" in dev.get("Summary", ""), "SMBIOS: the summary names the source")
 
 
 def main():
@@ -259,6 +270,7 @@ def main():
         test_deferred(h)
         test_fwupdtool_activate(h)
         test_tfa_versions(h)
+        test_smbios_version(h)
 
     return run(args, "lfa-daemon-", body)
 
