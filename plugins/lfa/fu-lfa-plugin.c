@@ -18,6 +18,11 @@
 
 #define FU_LFA_PLUGIN_DRIVER_NAME "arm-lfa"
 
+/* on kernels with faux devices (6.14+) and no arm,lfa or ARML0003 node, the
+ * project's driver binds a faux device of the same name, which the faux bus's
+ * only driver holds: the name is what tells it apart */
+#define FU_LFA_PLUGIN_FAUX_SUBSYSTEM "faux"
+
 /* the upstream v3 series and NVIDIA's kernels bind on the SMCCC bus; NVIDIA's
  * announces every refresh with a change event on that device, v3 with none */
 #define FU_LFA_PLUGIN_SMCCC_SUBSYSTEM "arm_smccc"
@@ -205,8 +210,9 @@ fu_lfa_plugin_rescan(FuLfaPlugin *self, GError **error)
 	return TRUE;
 }
 
-/* the project's driver registers this platform driver and announces every settled
- * inventory; the SMCCC-bus drivers may not announce anything */
+/* the project's driver registers this platform driver on every kernel (also where its
+ * own device is a faux one) and announces every settled inventory; the SMCCC-bus
+ * drivers may not announce anything */
 static gboolean
 fu_lfa_plugin_has_settled_events(FuLfaPlugin *self)
 {
@@ -325,6 +331,26 @@ fu_lfa_plugin_is_lfa_platform_device(FuDevice *device)
 	return g_strcmp0(driver, FU_LFA_PLUGIN_DRIVER_NAME) == 0;
 }
 
+/* the project's driver's own device on the faux bus, /sys/devices/faux/arm-lfa */
+static gboolean
+fu_lfa_plugin_is_lfa_faux_device(FuDevice *device)
+{
+	FuUdevDevice *udev_device;
+	const gchar *sysfs_path;
+	g_autofree gchar *basename = NULL;
+
+	if (!FU_IS_UDEV_DEVICE(device))
+		return FALSE;
+	udev_device = FU_UDEV_DEVICE(device);
+	if (g_strcmp0(fu_udev_device_get_subsystem(udev_device), FU_LFA_PLUGIN_FAUX_SUBSYSTEM) != 0)
+		return FALSE;
+	sysfs_path = fu_udev_device_get_sysfs_path(udev_device);
+	if (sysfs_path == NULL)
+		return FALSE;
+	basename = g_path_get_basename(sysfs_path);
+	return g_strcmp0(basename, FU_LFA_PLUGIN_DRIVER_NAME) == 0;
+}
+
 /* the SMCCC-bus drivers' device, whatever driver is bound to it */
 static gboolean
 fu_lfa_plugin_is_lfa_smccc_device(FuDevice *device)
@@ -350,6 +376,7 @@ fu_lfa_plugin_backend_device_added(FuPlugin *plugin,
 {
 	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
 	if (!fu_lfa_plugin_is_lfa_platform_device(device) &&
+	    !fu_lfa_plugin_is_lfa_faux_device(device) &&
 	    !fu_lfa_plugin_is_lfa_smccc_device(device)) {
 		g_set_error_literal(error,
 				    FWUPD_ERROR,
@@ -366,7 +393,8 @@ fu_lfa_plugin_backend_device_changed(FuPlugin *plugin, FuDevice *device, GError 
 	FuLfaPlugin *self = FU_LFA_PLUGIN(plugin);
 	if (fu_lfa_plugin_is_lfa_smccc_device(device)) {
 		self->smccc_events_seen = TRUE;
-	} else if (!fu_lfa_plugin_is_lfa_platform_device(device)) {
+	} else if (!fu_lfa_plugin_is_lfa_platform_device(device) &&
+		   !fu_lfa_plugin_is_lfa_faux_device(device)) {
 		return TRUE;
 	}
 	g_debug("LFA inventory changed, rescanning");
@@ -508,9 +536,11 @@ fu_lfa_plugin_constructed(GObject *obj)
 	/* the platform device is claimed by its quirk (there are hundreds of others);
 	 * the SMCCC bus has a handful of devices and the name of the driver bound to
 	 * the LFA one differs between kernels, so the plugin claims them all and
-	 * tells them apart by modalias */
+	 * tells them apart by modalias; the faux bus, also small, has one driver for
+	 * all its devices, so there the device's name decides */
 	fu_plugin_add_udev_subsystem(plugin, "platform");
 	fu_plugin_add_device_udev_subsystem(plugin, FU_LFA_PLUGIN_SMCCC_SUBSYSTEM);
+	fu_plugin_add_device_udev_subsystem(plugin, FU_LFA_PLUGIN_FAUX_SUBSYSTEM);
 	fu_plugin_set_config_default(plugin, "ActivationPolicy", "immediate");
 }
 

@@ -901,6 +901,25 @@ fu_lfa_plugin_rescan_func(void)
 	g_assert_cmpint(self->warnings->len, ==, 0);
 }
 
+/* a device as fwupd's udev backend shows it; @driver may be NULL */
+static FuUdevDevice *
+fu_test_udev_device_new(FuTest *self,
+			const gchar *sysfs_path,
+			const gchar *subsystem,
+			const gchar *driver)
+{
+	return g_object_new(FU_TYPE_UDEV_DEVICE,
+			    "context",
+			    self->ctx,
+			    "backend-id",
+			    sysfs_path,
+			    "subsystem",
+			    subsystem,
+			    "driver",
+			    driver,
+			    NULL);
+}
+
 /* the device of the upstream v3 and NVIDIA drivers on the SMCCC bus, as sysfs and
  * fwupd's udev backend show it */
 static FuUdevDevice *
@@ -911,14 +930,16 @@ fu_test_smccc_device_new(FuTest *self, const gchar *name, const gchar *modalias)
 	g_autofree gchar *cmd = g_strdup_printf("smccc-device %s %s\n", name, modalias);
 
 	fu_test_kernel_command(self, cmd);
-	return g_object_new(FU_TYPE_UDEV_DEVICE,
-			    "context",
-			    self->ctx,
-			    "backend-id",
-			    sysfs_path,
-			    "subsystem",
-			    "arm_smccc",
-			    NULL);
+	return fu_test_udev_device_new(self, sysfs_path, "arm_smccc", NULL);
+}
+
+/* a device on the faux bus, bound to its only driver; the plugin needs nothing from
+ * its sysfs directory, only its subsystem and name */
+static FuUdevDevice *
+fu_test_faux_device_new(FuTest *self, const gchar *name)
+{
+	g_autofree gchar *sysfs_path = g_build_filename(self->root, "devices", "faux", name, NULL);
+	return fu_test_udev_device_new(self, sysfs_path, "faux", "faux_driver");
 }
 
 /* runs the main loop for @ms, or until @device shows @flag */
@@ -982,23 +1003,15 @@ fu_lfa_plugin_poll_func(void)
 	g_assert_cmpint(fu_test_count_gone_warnings(self), ==, 1);
 }
 
-/* NVIDIA's kernels announce each refresh on the SMCCC device: that event rescans,
- * and from then on the timer is not needed */
+/* a kernel's event device @lfa beside another device of its bus, @other: only @lfa
+ * is the plugin's and its change event rescans at once; nothing else rescans, as
+ * the events exist */
 static void
-fu_lfa_plugin_smccc_event_func(void)
+fu_test_event_device(FuTest *self, FuUdevDevice *lfa, FuUdevDevice *other)
 {
-	FuDevice *device;
+	FuDevice *device = fu_test_get_device(self, GUID_BL33);
 	gboolean ret;
-	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
-	g_autoptr(FuUdevDevice) lfa = NULL;
-	g_autoptr(FuUdevDevice) other = NULL;
 	g_autoptr(GError) error = NULL;
-
-	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
-	fu_test_coldplug(self);
-	device = fu_test_get_device(self, GUID_BL33);
-	lfa = fu_test_smccc_device_new(self, "arm-smccc-lfa", "arm_smccc:arm-smccc-lfa");
-	other = fu_test_smccc_device_new(self, "arm-smccc-trng", "arm_smccc:arm-smccc-trng");
 
 	/* only the LFA device is the plugin's */
 	ret = fu_plugin_runner_backend_device_added(self->plugin,
@@ -1015,7 +1028,7 @@ fu_lfa_plugin_smccc_event_func(void)
 	g_assert_no_error(error);
 	g_assert_true(ret);
 
-	/* NVIDIA's change event rescans at once */
+	/* its change event rescans at once */
 	fu_test_image_set(self, GUID_BL33, "activation_pending", "1");
 	fu_test_image_set(self, GUID_BL33, "pending_version", "2.1");
 	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(lfa), &error);
@@ -1023,13 +1036,13 @@ fu_lfa_plugin_smccc_event_func(void)
 	g_assert_true(ret);
 	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
 
-	/* events exist now, so nothing is rescanned without one */
+	/* events exist, so nothing is rescanned without one */
 	fu_test_image_set(self, GUID_RMM, "current_version", "0.9");
 	fu_test_loop(200, NULL, 0);
 	device = fu_test_get_device(self, GUID_RMM);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "0.8");
 
-	/* a change on another SMCCC device is no reason to rescan */
+	/* a change on another device of the bus is no reason to rescan */
 	ret = fu_plugin_runner_backend_device_changed(self->plugin, FU_DEVICE(other), &error);
 	g_assert_no_error(error);
 	g_assert_true(ret);
@@ -1038,6 +1051,40 @@ fu_lfa_plugin_smccc_event_func(void)
 	g_assert_no_error(error);
 	g_assert_true(ret);
 	g_assert_cmpstr(fu_device_get_version(device), ==, "0.9");
+}
+
+/* NVIDIA's kernels announce each refresh on the SMCCC device: that event rescans,
+ * and from then on the timer is not needed */
+static void
+fu_lfa_plugin_smccc_event_func(void)
+{
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autoptr(FuUdevDevice) lfa = NULL;
+	g_autoptr(FuUdevDevice) other = NULL;
+
+	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
+	fu_test_coldplug(self);
+	lfa = fu_test_smccc_device_new(self, "arm-smccc-lfa", "arm_smccc:arm-smccc-lfa");
+	other = fu_test_smccc_device_new(self, "arm-smccc-trng", "arm_smccc:arm-smccc-trng");
+	fu_test_event_device(self, lfa, other);
+}
+
+/* the project's driver where the kernel has faux devices and firmware describes no
+ * node: the settled event comes from its own faux device, found by its name; the
+ * platform driver is registered on every kernel, so there is no timer either */
+static void
+fu_lfa_plugin_faux_event_func(void)
+{
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autoptr(FuUdevDevice) lfa = NULL;
+	g_autoptr(FuUdevDevice) other = NULL;
+
+	fu_test_kernel_command(self, "platform-device\n");
+	fu_lfa_plugin_set_poll_interval(FU_LFA_PLUGIN(self->plugin), 20);
+	fu_test_coldplug(self);
+	lfa = fu_test_faux_device_new(self, "arm-lfa");
+	other = fu_test_faux_device_new(self, "regulator-dummy");
+	fu_test_event_device(self, lfa, other);
 }
 
 /* the project's driver announces every settled inventory: no timer */
@@ -1894,6 +1941,7 @@ main(int argc, char **argv)
 	fu_test_add_kernel_func("/lfa/plugin/rescan", fu_lfa_plugin_rescan_func);
 	fu_test_add_kernel_func("/lfa/plugin/rescan-quiet", fu_lfa_plugin_rescan_quiet_func);
 	fu_test_add_kernel_func("/lfa/plugin/poll", fu_lfa_plugin_poll_func);
+	fu_test_add_kernel_func("/lfa/plugin/faux-event", fu_lfa_plugin_faux_event_func);
 	fu_test_add_kernel_func("/lfa/plugin/smccc-event", fu_lfa_plugin_smccc_event_func);
 	fu_test_add_kernel_func("/lfa/plugin/no-poll", fu_lfa_plugin_no_poll_func);
 	fu_test_add_kernel_func("/lfa/plugin/activate", fu_lfa_plugin_activate_func);
