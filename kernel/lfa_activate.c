@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/nmi.h>
 #include <linux/sched/signal.h>
 #include <linux/stop_machine.h>
@@ -39,12 +40,26 @@
 #define LFA_CANCEL_TRIES	5
 #define LFA_CANCEL_RETRY_US	1000
 
+/*
+ * The budgets, documented for operators in the ABI document
+ * (/sys/module/lfa_fw/parameters/); read once per activation.
+ */
+static unsigned int prime_timeout_ms = 30000;
+module_param(prime_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(prime_timeout_ms,
+		 "Time PRIME may keep asking to be called again (ms, default 30000)");
+
+static unsigned int activate_timeout_ms = 10000;
+module_param(activate_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(activate_timeout_ms,
+		 "Time ACTIVATE is retried on CALL_AGAIN or BUSY (ms, default 10000)");
+
 /* Every message names the image and its GUID, as users report them */
 #define lfa_img_log(dev_level, img, fmt, ...)				\
 	do {								\
 		const struct lfa_image *__img = (img);			\
 									\
-		dev_level(lfa_drv.dev, "%s %pUb: " fmt,			\
+		dev_level(__img->drv->dev, "%s %pUb: " fmt,		\
 			  __img->name ? __img->name : "image",		\
 			  &__img->guid, ##__VA_ARGS__);			\
 	} while (0)
@@ -69,11 +84,11 @@ static void lfa_log_status(struct lfa_image *img, const char *call,
  * Sets *started once the agent took a PRIME in hand: a BUSY first answer
  * means another CPU held its lock (maybe priming this very image for
  * someone else), so there is nothing of ours to CANCEL.
- * Caller holds lfa_drv.seq_lock.
+ * Caller holds the seq_lock.
  */
 static int lfa_prime(struct lfa_image *img, u64 seq_id, bool *started)
 {
-	unsigned int budget = READ_ONCE(lfa_prime_timeout_ms);
+	unsigned int budget = READ_ONCE(prime_timeout_ms);
 	ktime_t end = ktime_add_ms(ktime_get(), budget);
 	unsigned long delay = LFA_POLL_MIN_US;
 	struct arm_smccc_1_2_regs in = { .a0 = LFA_PRIME, .a1 = seq_id };
@@ -175,12 +190,12 @@ static long lfa_activate_once(u64 seq_id, bool skip_rendezvous, bool *again,
 
 /*
  * Adds the rounds that stopped the machine to *stops.
- * Caller holds lfa_drv.seq_lock for writing.
+ * Caller holds the seq_lock for writing.
  */
 static int lfa_activate(struct lfa_image *img, u64 seq_id, bool skip,
 			unsigned int *stops)
 {
-	unsigned int budget = READ_ONCE(lfa_activate_timeout_ms);
+	unsigned int budget = READ_ONCE(activate_timeout_ms);
 	ktime_t end = ktime_add_ms(ktime_get(), budget);
 	unsigned long delay = skip ? LFA_POLL_MIN_US : LFA_RDV_POLL_MIN_US;
 	bool again;
@@ -240,31 +255,33 @@ static long lfa_send_cancel(u64 seq_id)
 /*
  * Remembers which image the agent keeps primed after refusing its CANCEL,
  * so that activating another one fails with a reason instead of the
- * agent's INVALID_PARAMETERS at ACTIVATE.  Caller holds lfa_drv.act_lock.
+ * agent's INVALID_PARAMETERS at ACTIVATE.  Caller holds the act_lock.
  */
 static void lfa_note_cancel(struct lfa_image *img, long status)
 {
+	struct lfa_drv *drv = img->drv;
+
 	if (status == LFA_BUSY) {
-		guid_copy(&lfa_drv.held, &img->guid);
+		guid_copy(&drv->held, &img->guid);
 		lfa_img_err(img,
 			    "the agent refused CANCEL and keeps this image primed; activate or cancel it again before activating another image\n");
 	} else if ((!status || status == LFA_INVALID_PARAMETERS) &&
-		   guid_equal(&lfa_drv.held, &img->guid)) {
+		   guid_equal(&drv->held, &img->guid)) {
 		/* cancelled, or nothing of it left in progress */
-		lfa_drv.held = guid_null;
+		drv->held = guid_null;
 	}
 }
 
 /* The agent changed its list behind our back: bring sysfs up to date */
-static void lfa_rescan_after_change(void)
+static void lfa_rescan_after_change(struct lfa_drv *drv)
 {
 	int ret;
 
-	down_write(&lfa_drv.seq_lock);
-	ret = lfa_rescan();
-	up_write(&lfa_drv.seq_lock);
+	down_write(&drv->seq_lock);
+	ret = lfa_rescan(drv);
+	up_write(&drv->seq_lock);
 	if (ret)
-		dev_err(lfa_drv.dev, "re-enumeration failed: %d\n", ret);
+		dev_err(drv->dev, "re-enumeration failed: %d\n", ret);
 }
 
 /* Checks that may refuse before any call with a side effect is made */
@@ -321,12 +338,13 @@ static int lfa_activate_check(struct lfa_image *img,
  * Whatever the outcome after PRIME, the inventory is re-read, since the
  * agent may renumber or change its images.
  *
- * Context: process context, lfa_drv.act_lock held; sleeps up to the PRIME
- * and ACTIVATE budgets.
+ * Context: process context, @img->drv->act_lock held; sleeps up to the
+ * PRIME and ACTIVATE budgets.
  * Return: 0 or a negative errno as documented in the sysfs ABI.
  */
 int lfa_activate_locked(struct lfa_image *img)
 {
+	struct lfa_drv *drv = img->drv;
 	struct lfa_inventory inv;
 	unsigned int stops = 0;
 	bool started = false;
@@ -335,49 +353,49 @@ int lfa_activate_locked(struct lfa_image *img)
 	long status;
 	int ret, ret2;
 
-	lockdep_assert_held(&lfa_drv.act_lock);
+	lockdep_assert_held(&drv->act_lock);
 
 	/* Cached flags first: refusals must not reach the agent at all */
-	down_read(&lfa_drv.seq_lock);
+	down_read(&drv->seq_lock);
 	inv = img->inv;
 	ret = img->gone ? -ENOENT : 0;
-	up_read(&lfa_drv.seq_lock);
+	up_read(&drv->seq_lock);
 	if (ret)
 		return ret;
 	ret = lfa_activate_precheck(img, &inv);
 	if (ret)
 		return ret;
 
-	down_read(&lfa_drv.seq_lock);
+	down_read(&drv->seq_lock);
 	ret = lfa_image_query_locked(img, &inv);
 	if (ret) {
 		seq = img->seq_id;
-		up_read(&lfa_drv.seq_lock);
+		up_read(&drv->seq_lock);
 		if (ret != -ENOENT) {
 			lfa_img_err(img, "cannot read inventory: %d\n", ret);
 			return ret;
 		}
 		lfa_img_err(img, "no longer listed at sequence id %llu\n", seq);
-		lfa_rescan_after_change();
+		lfa_rescan_after_change(drv);
 		return ret;
 	}
 	ret = lfa_activate_check(img, &inv, &skip);
 	if (ret) {
-		up_read(&lfa_drv.seq_lock);
+		up_read(&drv->seq_lock);
 		return ret;
 	}
 
-	if (!guid_is_null(&lfa_drv.held) &&
-	    !guid_equal(&lfa_drv.held, &img->guid)) {
-		up_read(&lfa_drv.seq_lock);
+	if (!guid_is_null(&drv->held) &&
+	    !guid_equal(&drv->held, &img->guid)) {
+		up_read(&drv->seq_lock);
 		lfa_img_err(img,
 			    "refused: the agent still holds %pUb primed after a refused CANCEL; activate or cancel that image first\n",
-			    &lfa_drv.held);
+			    &drv->held);
 		return -EBUSY;
 	}
 
 	seq = img->seq_id;
-	up_read(&lfa_drv.seq_lock);
+	up_read(&drv->seq_lock);
 
 	/*
 	 * The agent's holding pen counts the CPUs that are online: none may
@@ -388,15 +406,15 @@ int lfa_activate_locked(struct lfa_image *img)
 	 * only act_lock holders renumber.
 	 */
 	cpu_hotplug_disable();
-	down_read(&lfa_drv.seq_lock);
+	down_read(&drv->seq_lock);
 	ret = lfa_prime(img, seq, &started);
-	up_read(&lfa_drv.seq_lock);
+	up_read(&drv->seq_lock);
 
 	/*
 	 * Only act_lock holders change ids, and we hold it, so the id is
 	 * still ours; the agent may still have changed, hence the check.
 	 */
-	down_write(&lfa_drv.seq_lock);
+	down_write(&drv->seq_lock);
 	if (!ret) {
 		ret = lfa_image_query_locked(img, &inv);
 		if (ret == -ENOENT)
@@ -439,11 +457,12 @@ int lfa_activate_locked(struct lfa_image *img)
 		lfa_note_cancel(img, status);
 	}
 
-	ret2 = lfa_rescan();
-	up_write(&lfa_drv.seq_lock);
+	ret2 = lfa_rescan(drv);
+	up_write(&drv->seq_lock);
 	cpu_hotplug_enable();
 	if (ret2)
-		dev_err(lfa_drv.dev, "re-enumeration after activation failed: %d\n", ret2);
+		dev_err(drv->dev, "re-enumeration after activation failed: %d\n",
+			ret2);
 
 	return ret;
 }
@@ -452,18 +471,20 @@ int lfa_activate_locked(struct lfa_image *img)
  * lfa_cancel() - send CANCEL for one image on the user's request
  * @img: the image
  *
- * Context: process context, lfa_drv.act_lock held, so no activation runs.
+ * Context: process context, @img->drv->act_lock held, so no activation
+ * runs.
  * Return: 0, -ENOENT if the image vanished, or the errno of the LFA status.
  */
 int lfa_cancel(struct lfa_image *img)
 {
+	struct lfa_drv *drv = img->drv;
 	struct lfa_inventory inv;
 	long status;
 	int ret;
 
-	lockdep_assert_held(&lfa_drv.act_lock);
+	lockdep_assert_held(&drv->act_lock);
 
-	down_read(&lfa_drv.seq_lock);
+	down_read(&drv->seq_lock);
 	ret = lfa_image_query_locked(img, &inv);
 	if (!ret) {
 		status = lfa_send_cancel(img->seq_id);
@@ -473,14 +494,14 @@ int lfa_cancel(struct lfa_image *img)
 		}
 		lfa_note_cancel(img, status);
 	}
-	up_read(&lfa_drv.seq_lock);
+	up_read(&drv->seq_lock);
 
 	return ret;
 }
 
 /**
  * lfa_notify_work() - activate images after a platform notification
- * @work: lfa_drv.notify_work
+ * @work: &lfa_drv.notify_work
  *
  * Every image that is capable, pending and has auto_activate set is
  * activated once per notification. Each activation re-enumerates, so the
@@ -491,20 +512,21 @@ int lfa_cancel(struct lfa_image *img)
  */
 void lfa_notify_work(struct work_struct *work)
 {
+	struct lfa_drv *drv = container_of(work, struct lfa_drv, notify_work);
 	struct lfa_inventory inv;
 	struct lfa_image *img;
 	bool activated = false;
 	unsigned int pass;
 	bool found;
 
-	mutex_lock(&lfa_drv.act_lock);
-	if (lfa_drv.dying)
+	mutex_lock(&drv->act_lock);
+	if (drv->dying)
 		goto out;
 
-	pass = ++lfa_drv.notify_pass;
+	pass = ++drv->notify_pass;
 	for (;;) {
 		found = false;
-		list_for_each_entry(img, &lfa_drv.images, node) {
+		list_for_each_entry(img, &drv->images, node) {
 			if (img->notify_pass == pass ||
 			    !READ_ONCE(img->auto_activate))
 				continue;
@@ -528,7 +550,7 @@ void lfa_notify_work(struct work_struct *work)
 		activated = true;
 	}
 	if (!activated)
-		lfa_rescan_after_change();
+		lfa_rescan_after_change(drv);
 out:
-	mutex_unlock(&lfa_drv.act_lock);
+	mutex_unlock(&drv->act_lock);
 }

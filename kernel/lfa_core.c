@@ -13,7 +13,6 @@
 #include <linux/kernel.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/string.h>
@@ -24,7 +23,8 @@
 #define LFA_DRV_NAME	"arm-lfa"
 #define LFA_ACPI_HID	"ARML0003"
 
-struct lfa_drv lfa_drv = {
+/* The agent is one per machine, and so is this; see struct lfa_drv */
+static struct lfa_drv lfa_drv = {
 	.act_lock	= __MUTEX_INITIALIZER(lfa_drv.act_lock),
 	.seq_lock	= __RWSEM_INITIALIZER(lfa_drv.seq_lock),
 	.images		= LIST_HEAD_INIT(lfa_drv.images),
@@ -34,16 +34,6 @@ struct lfa_drv lfa_drv = {
 	.notify_work	= __WORK_INITIALIZER(lfa_drv.notify_work,
 					     lfa_notify_work),
 };
-
-unsigned int lfa_prime_timeout_ms = 30000;
-module_param_named(prime_timeout_ms, lfa_prime_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(prime_timeout_ms,
-		 "Time PRIME may keep asking to be called again (ms, default 30000)");
-
-unsigned int lfa_activate_timeout_ms = 10000;
-module_param_named(activate_timeout_ms, lfa_activate_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(activate_timeout_ms,
-		 "Time ACTIVATE is retried on CALL_AGAIN or BUSY (ms, default 10000)");
 
 /* The device this module registered itself, when firmware described none */
 static struct platform_device *lfa_own_pdev;
@@ -144,7 +134,7 @@ int lfa_status_to_errno(long status)
  * @seq_id: sequence id to ask about
  * @inv: filled on success
  *
- * Callers that use an id cached in an image hold lfa_drv.seq_lock.
+ * Callers that use an id cached in an image hold the seq_lock.
  *
  * Return: the LFA status (0 on success).
  */
@@ -183,7 +173,7 @@ static long lfa_simple_call(unsigned long fid, unsigned long arg)
 	return lfa_status(out.a0);
 }
 
-static int lfa_discover(void)
+static int lfa_discover(struct lfa_drv *drv)
 {
 	static const u32 needed[] = {
 		LFA_GET_INFO, LFA_GET_INVENTORY, LFA_PRIME, LFA_ACTIVATE,
@@ -196,16 +186,16 @@ static int lfa_discover(void)
 	if (arm_smccc_get_version() < ARM_SMCCC_VERSION_1_2)
 		return -ENODEV;
 
-	lfa_drv.conduit = arm_smccc_1_1_get_conduit();
-	if (lfa_drv.conduit != SMCCC_CONDUIT_SMC &&
-	    lfa_drv.conduit != SMCCC_CONDUIT_HVC)
+	drv->conduit = arm_smccc_1_1_get_conduit();
+	if (drv->conduit != SMCCC_CONDUIT_SMC &&
+	    drv->conduit != SMCCC_CONDUIT_HVC)
 		return -ENODEV;
 
 	/* Bit 31 is zero in a version; set, it is an error code */
 	ret = lfa_simple_call(LFA_VERSION, 0);
 	if (ret < 0 || (ret >> 31) || LFA_VERSION_MAJOR(ret) != 1)
 		return -ENODEV;
-	lfa_drv.version = ret;
+	drv->version = ret;
 
 	for (i = 0; i < ARRAY_SIZE(needed); i++) {
 		if (lfa_simple_call(LFA_FEATURES, needed[i]))
@@ -217,54 +207,59 @@ static int lfa_discover(void)
 
 static irqreturn_t lfa_irq(int irq, void *data)
 {
-	queue_work(system_long_wq, &lfa_drv.notify_work);
+	struct lfa_drv *drv = data;
+
+	queue_work(system_long_wq, &drv->notify_work);
 	return IRQ_HANDLED;
 }
 
 #ifdef CONFIG_ACPI
 static void lfa_acpi_notify(acpi_handle handle, u32 event, void *data)
 {
-	queue_work(system_long_wq, &lfa_drv.notify_work);
+	struct lfa_drv *drv = data;
+
+	queue_work(system_long_wq, &drv->notify_work);
 }
 
-static int lfa_acpi_notify_install(struct device *dev)
+static int lfa_acpi_notify_install(struct lfa_drv *drv)
 {
-	acpi_handle handle = ACPI_HANDLE(dev);
+	acpi_handle handle = ACPI_HANDLE(drv->dev);
 	acpi_status status;
 
 	if (!handle)
 		return 0;
 
 	status = acpi_install_notify_handler(handle, ACPI_DEVICE_NOTIFY,
-					     lfa_acpi_notify, NULL);
+					     lfa_acpi_notify, drv);
 	if (ACPI_FAILURE(status))
 		return -EIO;
 
-	lfa_drv.acpi_notify = true;
+	drv->acpi_notify = true;
 	return 0;
 }
 
-static void lfa_acpi_notify_remove(struct device *dev)
+static void lfa_acpi_notify_remove(struct lfa_drv *drv)
 {
-	if (!lfa_drv.acpi_notify)
+	if (!drv->acpi_notify)
 		return;
 
-	acpi_remove_notify_handler(ACPI_HANDLE(dev), ACPI_DEVICE_NOTIFY,
+	acpi_remove_notify_handler(ACPI_HANDLE(drv->dev), ACPI_DEVICE_NOTIFY,
 				   lfa_acpi_notify);
-	lfa_drv.acpi_notify = false;
+	drv->acpi_notify = false;
 }
 #else
-static int lfa_acpi_notify_install(struct device *dev)
+static int lfa_acpi_notify_install(struct lfa_drv *drv)
 {
 	return 0;
 }
 
-static void lfa_acpi_notify_remove(struct device *dev)
+static void lfa_acpi_notify_remove(struct lfa_drv *drv)
 {
 }
 #endif
 
-static int lfa_notify_setup(struct platform_device *pdev)
+/* Only firmware-described devices notify: the module's own has no source */
+static int lfa_notify_setup(struct lfa_drv *drv, struct platform_device *pdev)
 {
 	int irq, ret;
 
@@ -288,64 +283,76 @@ static int lfa_notify_setup(struct platform_device *pdev)
 		 */
 		if (irq > 0) {
 			ret = devm_request_irq(&pdev->dev, irq, lfa_irq, 0,
-					       LFA_DRV_NAME, NULL);
+					       LFA_DRV_NAME, drv);
 			if (ret)
 				return ret;
 		}
 	}
 
-	return lfa_acpi_notify_install(&pdev->dev);
+	return lfa_acpi_notify_install(drv);
 }
 
-static void lfa_notify_teardown(struct platform_device *pdev)
-{
-	lfa_acpi_notify_remove(&pdev->dev);
-	/* Waits for a running auto-activation, which may take 40 s */
-	cancel_work_sync(&lfa_drv.notify_work);
-}
-
-/* Undoes lfa_probe() on unbind and on probe failure, whatever was set up */
+/* Undoes lfa_bind() on unbind and on probe failure, whatever was set up */
 static void lfa_teardown(void *data)
 {
-	struct platform_device *pdev = data;
+	struct lfa_drv *drv = data;
 
-	lfa_notify_teardown(pdev);
-	lfa_remove_all();
-	kset_unregister(lfa_drv.kset);
-	lfa_drv.kset = NULL;
-	lfa_drv.dev = NULL;
+	lfa_acpi_notify_remove(drv);
+	/* Waits for a running auto-activation, which may take 40 s */
+	cancel_work_sync(&drv->notify_work);
+	lfa_remove_all(drv);
+	kset_unregister(drv->kset);
+	drv->kset = NULL;
+	drv->dev = NULL;
+}
+
+/*
+ * Makes a device the agent's: reads the inventory, creates
+ * /sys/firmware/lfa with a directory per image and announces it.
+ * Everything is undone by a devm action when the device is unbound, or if
+ * probing fails later on.
+ */
+static int lfa_bind(struct device *dev)
+{
+	struct lfa_drv *drv = &lfa_drv;
+	int ret;
+
+	if (drv->dev) {
+		dev_warn(dev, "LFA agent already bound to %s\n",
+			 dev_name(drv->dev));
+		return -EBUSY;
+	}
+
+	drv->kset = kset_create_and_add("lfa", NULL, firmware_kobj);
+	if (!drv->kset)
+		return -ENOMEM;
+	drv->dev = dev;
+	dev_set_drvdata(dev, drv);
+
+	/* A devm action rather than .remove, whose type changed in 6.11 */
+	ret = devm_add_action_or_reset(dev, lfa_teardown, drv);
+	if (ret)
+		return ret;
+
+	mutex_lock(&drv->act_lock);
+	drv->dying = false;
+	down_write(&drv->seq_lock);
+	ret = lfa_rescan(drv);
+	up_write(&drv->seq_lock);
+	mutex_unlock(&drv->act_lock);
+
+	return ret;
 }
 
 static int lfa_probe(struct platform_device *pdev)
 {
 	int ret;
 
-	if (lfa_drv.dev) {
-		dev_warn(&pdev->dev, "LFA agent already bound to %s\n",
-			 dev_name(lfa_drv.dev));
-		return -EBUSY;
-	}
-
-	lfa_drv.kset = kset_create_and_add("lfa", NULL, firmware_kobj);
-	if (!lfa_drv.kset)
-		return -ENOMEM;
-	lfa_drv.dev = &pdev->dev;
-
-	/* A devm action rather than .remove, whose type changed in 6.11 */
-	ret = devm_add_action_or_reset(&pdev->dev, lfa_teardown, pdev);
+	ret = lfa_bind(&pdev->dev);
 	if (ret)
 		return ret;
 
-	mutex_lock(&lfa_drv.act_lock);
-	lfa_drv.dying = false;
-	down_write(&lfa_drv.seq_lock);
-	ret = lfa_rescan();
-	up_write(&lfa_drv.seq_lock);
-	mutex_unlock(&lfa_drv.act_lock);
-	if (ret)
-		return ret;
-
-	return lfa_notify_setup(pdev);
+	return lfa_notify_setup(&lfa_drv, pdev);
 }
 
 static const struct of_device_id lfa_of_match[] = {
@@ -389,18 +396,19 @@ static bool lfa_firmware_describes_device(void)
 
 static int __init lfa_init(void)
 {
+	struct lfa_drv *drv = &lfa_drv;
 	int ret;
 
-	ret = lfa_discover();
+	ret = lfa_discover(drv);
 	if (ret) {
 		pr_info("no LFA agent found\n");
 		return ret;
 	}
 
 	pr_info("LFA v%u.%u agent found (%s conduit)\n",
-		LFA_VERSION_MAJOR(lfa_drv.version),
-		LFA_VERSION_MINOR(lfa_drv.version),
-		lfa_drv.conduit == SMCCC_CONDUIT_HVC ? "HVC" : "SMC");
+		LFA_VERSION_MAJOR(drv->version),
+		LFA_VERSION_MINOR(drv->version),
+		drv->conduit == SMCCC_CONDUIT_HVC ? "HVC" : "SMC");
 
 	ret = platform_driver_register(&lfa_driver);
 	if (ret)

@@ -102,10 +102,11 @@ struct lfa_inventory {
 /**
  * struct lfa_image - one firmware image, i.e. one /sys/firmware/lfa/<GUID>
  * @kobj: sysfs directory; its release frees the structure
+ * @drv: the driver state the image belongs to; never changes
  * @guid: identity of the image; never changes
  * @name: known name, or NULL to show the GUID
- * @node: entry in lfa_drv.images
- * @dead_node: entry in lfa_drv.dead, once the agent no longer lists it,
+ * @node: entry in @drv->images
+ * @dead_node: entry in @drv->dead, once the agent no longer lists it,
  *	until its directory is removed or a rescan lists it again
  * @seq_id: sequence id the agent currently gives the image
  * @gone: the agent no longer lists the image
@@ -114,13 +115,14 @@ struct lfa_inventory {
  * @auto_activate: user setting auto_activate
  * @notify_pass: last notification pass that tried this image
  *
- * @seq_id, @gone and @inv are protected by lfa_drv.seq_lock; @node,
- * @dead_node and @notify_pass by lfa_drv.act_lock.
+ * @seq_id, @gone and @inv are protected by @drv->seq_lock; @node,
+ * @dead_node and @notify_pass by @drv->act_lock.
  * The two user settings are single bools read and written with
  * READ_ONCE()/WRITE_ONCE() and need no lock.
  */
 struct lfa_image {
 	struct kobject kobj;
+	struct lfa_drv *drv;
 	guid_t guid;
 	const char *name;
 	struct list_head node;
@@ -137,8 +139,10 @@ struct lfa_image {
  * struct lfa_drv - driver state; there is one LFA agent per system
  * @conduit: SMC or HVC, as discovered; for the log line
  * @version: LFA_VERSION answer
- * @dev: bound platform device, NULL when not bound
- * @kset: /sys/firmware/lfa
+ * @dev: bound device, NULL when not
+ *	bound; set at bind and cleared by the unbind teardown, while no
+ *	sysfs file and no work of the driver exists
+ * @kset: /sys/firmware/lfa, with the same lifetime as @dev
  * @act_lock: serialises activations, cancels, enumerations and walks of
  *	@images; taken first. Writers from sysfs only try it (-EBUSY).
  * @seq_lock: sequence ids. Every SMC that names a sequence id holds it for
@@ -147,21 +151,28 @@ struct lfa_image {
  *	images match the agent's whenever a reader holds it. Taken after
  *	@act_lock. Never held across kobject removal: removal waits for
  *	show handlers, which take it.
- * @images: images the agent lists (act_lock)
+ * @images: images the agent lists (@act_lock)
  * @dying: set under @act_lock when the device goes away
  * @dead: images no longer listed, waiting for @settle_work to remove them
- *	(act_lock)
+ *	(@act_lock)
  * @settle_work: removes @dead images, then tells userspace the inventory
  *	settled; a store handler cannot remove its own directory
  * @notify_work: auto-activation after a platform notification
  * @notify_pass: counter so one notification tries each image once
- * @acpi_notify: an ACPI notify handler is installed
+ *	(@act_lock)
+ * @acpi_notify: an ACPI notify handler is installed; bind and unbind only
  * @settled: the last re-enumeration read the whole inventory, so the
- *	settle work may announce it
+ *	settle work may announce it; written under @act_lock, read with
+ *	READ_ONCE() by the settle work
  * @held: GUID of the image whose CANCEL the agent refused after a failed
  *	activation, so that the agent still holds it primed (TF-A does so
  *	between ACTIVATE rounds until one completes); guid_null if none.
  *	Protected by @act_lock.
+ *
+ * Lock order: @act_lock, then @seq_lock, then the kset's list lock (taken
+ * by the kobject core). The one instance is static in lfa_core.c, as the
+ * agent is a singleton of the machine; the other files reach it through
+ * the image (&lfa_image.drv), the work item or an argument.
  */
 struct lfa_drv {
 	enum arm_smccc_conduit conduit;
@@ -181,10 +192,6 @@ struct lfa_drv {
 	guid_t held;
 };
 
-extern struct lfa_drv lfa_drv;
-extern unsigned int lfa_prime_timeout_ms;
-extern unsigned int lfa_activate_timeout_ms;
-
 /* lfa_core.c */
 void lfa_smc(struct arm_smccc_1_2_regs *in, struct arm_smccc_1_2_regs *out);
 long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv);
@@ -192,12 +199,11 @@ const char *lfa_status_name(long status);
 int lfa_status_to_errno(long status);
 
 /* lfa_sysfs.c */
-int lfa_rescan(void);
-void lfa_reap_dead(void);
+int lfa_rescan(struct lfa_drv *drv);
 void lfa_settle_work(struct work_struct *work);
 int lfa_image_query(struct lfa_image *img, struct lfa_inventory *inv);
 int lfa_image_query_locked(struct lfa_image *img, struct lfa_inventory *inv);
-void lfa_remove_all(void);
+void lfa_remove_all(struct lfa_drv *drv);
 
 /* lfa_activate.c */
 int lfa_activate_locked(struct lfa_image *img);

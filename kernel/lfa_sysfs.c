@@ -65,7 +65,7 @@ static struct lfa_image *to_image(struct kobject *kobj)
  * @img: the image
  * @inv: filled on success
  *
- * Context: lfa_drv.seq_lock held, for reading or writing.
+ * Context: @img->drv->seq_lock held, for reading or writing.
  * Return: 0; -ENOENT if the agent no longer lists the image at its
  * sequence id; otherwise the errno of the LFA status.
  */
@@ -73,7 +73,7 @@ int lfa_image_query_locked(struct lfa_image *img, struct lfa_inventory *inv)
 {
 	long status;
 
-	lockdep_assert_held(&lfa_drv.seq_lock);
+	lockdep_assert_held(&img->drv->seq_lock);
 
 	if (img->gone)
 		return -ENOENT;
@@ -102,11 +102,11 @@ int lfa_image_query(struct lfa_image *img, struct lfa_inventory *inv)
 {
 	int ret;
 
-	ret = down_read_killable(&lfa_drv.seq_lock);
+	ret = down_read_killable(&img->drv->seq_lock);
 	if (ret)
 		return ret;
 	ret = lfa_image_query_locked(img, inv);
-	up_read(&lfa_drv.seq_lock);
+	up_read(&img->drv->seq_lock);
 
 	return ret;
 }
@@ -116,11 +116,11 @@ static int lfa_cached_inv(struct lfa_image *img, struct lfa_inventory *inv)
 {
 	int ret;
 
-	ret = down_read_killable(&lfa_drv.seq_lock);
+	ret = down_read_killable(&img->drv->seq_lock);
 	if (ret)
 		return ret;
 	*inv = img->inv;
-	up_read(&lfa_drv.seq_lock);
+	up_read(&img->drv->seq_lock);
 
 	return 0;
 }
@@ -267,18 +267,20 @@ static ssize_t lfa_image_op_store(struct kobject *kobj, const char *buf,
 				  size_t count,
 				  int (*op)(struct lfa_image *img))
 {
+	struct lfa_image *img = to_image(kobj);
+	struct lfa_drv *drv = img->drv;
 	int ret;
 
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 
-	if (!mutex_trylock(&lfa_drv.act_lock))
+	if (!mutex_trylock(&drv->act_lock))
 		return -EBUSY;
-	if (lfa_drv.dying)
+	if (drv->dying)
 		ret = -ENODEV;
 	else
-		ret = op(to_image(kobj));
-	mutex_unlock(&lfa_drv.act_lock);
+		ret = op(img);
+	mutex_unlock(&drv->act_lock);
 
 	return ret ? ret : count;
 }
@@ -336,7 +338,7 @@ static const struct kobj_type lfa_image_ktype = {
 	.default_groups	= lfa_image_groups,
 };
 
-static struct lfa_image *lfa_image_create(u64 seq_id,
+static struct lfa_image *lfa_image_create(struct lfa_drv *drv, u64 seq_id,
 					  const struct lfa_inventory *inv)
 {
 	struct lfa_image *img;
@@ -346,6 +348,7 @@ static struct lfa_image *lfa_image_create(u64 seq_id,
 	if (!img)
 		return NULL;
 
+	img->drv = drv;
 	img->guid = inv->guid;
 	img->name = lfa_known_name(&inv->guid);
 	img->seq_id = seq_id;
@@ -353,11 +356,11 @@ static struct lfa_image *lfa_image_create(u64 seq_id,
 	img->force_rendezvous = true;
 	INIT_LIST_HEAD(&img->dead_node);
 
-	img->kobj.kset = lfa_drv.kset;
+	img->kobj.kset = drv->kset;
 	ret = kobject_init_and_add(&img->kobj, &lfa_image_ktype, NULL, "%pUb",
 				   &img->guid);
 	if (ret) {
-		dev_err(lfa_drv.dev, "%pUb: cannot create sysfs directory: %d\n",
+		dev_err(drv->dev, "%pUb: cannot create sysfs directory: %d\n",
 			&inv->guid, ret);
 		kobject_put(&img->kobj);
 		return NULL;
@@ -366,11 +369,12 @@ static struct lfa_image *lfa_image_create(u64 seq_id,
 	return img;
 }
 
-static struct lfa_image *lfa_find_image(const guid_t *guid)
+static struct lfa_image *lfa_find_image(struct lfa_drv *drv,
+					const guid_t *guid)
 {
 	struct lfa_image *img;
 
-	list_for_each_entry(img, &lfa_drv.images, node) {
+	list_for_each_entry(img, &drv->images, node) {
 		if (guid_equal(&img->guid, guid))
 			return img;
 	}
@@ -382,18 +386,19 @@ static void lfa_image_bury(struct lfa_image *img)
 {
 	img->gone = true;
 	list_del_init(&img->node);
-	list_add_tail(&img->dead_node, &lfa_drv.dead);
+	list_add_tail(&img->dead_node, &img->drv->dead);
 }
 
 /*
  * An image listed again before the settle work removed its directory:
  * the directory still exists, so it is kept rather than created twice.
  */
-static struct lfa_image *lfa_image_revive(const guid_t *guid)
+static struct lfa_image *lfa_image_revive(struct lfa_drv *drv,
+					  const guid_t *guid)
 {
 	struct lfa_image *img;
 
-	list_for_each_entry(img, &lfa_drv.dead, dead_node) {
+	list_for_each_entry(img, &drv->dead, dead_node) {
 		if (guid_equal(&img->guid, guid)) {
 			list_del_init(&img->dead_node);
 			return img;
@@ -405,6 +410,7 @@ static struct lfa_image *lfa_image_revive(const guid_t *guid)
 
 /**
  * lfa_rescan() - re-enumerate the agent's images and update sysfs
+ * @drv: driver state
  *
  * Existing directories are kept (with their user settings) and given
  * their new sequence ids; new images get a directory; vanished images
@@ -414,10 +420,10 @@ static struct lfa_image *lfa_image_revive(const guid_t *guid)
  * lists more than LFA_MAX_IMAGES) removes nothing and is not announced:
  * userspace would take it for the whole truth.
  *
- * Context: lfa_drv.act_lock held and lfa_drv.seq_lock held for writing.
+ * Context: @drv->act_lock held and @drv->seq_lock held for writing.
  * Return: 0, or a negative errno if GET_INFO failed.
  */
-int lfa_rescan(void)
+int lfa_rescan(struct lfa_drv *drv)
 {
 	struct arm_smccc_1_2_regs in = { .a0 = LFA_GET_INFO, .a1 = 0 };
 	struct arm_smccc_1_2_regs out = {};
@@ -428,13 +434,13 @@ int lfa_rescan(void)
 	u64 i, count, listed, unread = 0;
 	long status;
 
-	lockdep_assert_held(&lfa_drv.act_lock);
-	lockdep_assert_held_write(&lfa_drv.seq_lock);
+	lockdep_assert_held(&drv->act_lock);
+	lockdep_assert_held_write(&drv->seq_lock);
 
 	lfa_smc(&in, &out);
 	status = lfa_status(out.a0);
 	if (status) {
-		dev_err(lfa_drv.dev, "GET_INFO failed: %s (%ld)\n",
+		dev_err(drv->dev, "GET_INFO failed: %s (%ld)\n",
 			lfa_status_name(status), status);
 		return lfa_status_to_errno(status);
 	}
@@ -442,7 +448,7 @@ int lfa_rescan(void)
 	listed = out.a1;
 	count = listed;
 	if (count > LFA_MAX_IMAGES) {
-		dev_warn(lfa_drv.dev, "agent lists %llu images, using the first %u\n",
+		dev_warn(drv->dev, "agent lists %llu images, using the first %u\n",
 			 count, LFA_MAX_IMAGES);
 		unread = count - LFA_MAX_IMAGES;
 		count = LFA_MAX_IMAGES;
@@ -452,7 +458,7 @@ int lfa_rescan(void)
 	for (i = 0; i < count; i++) {
 		status = lfa_get_inventory(i, &inv);
 		if (status) {
-			dev_warn_ratelimited(lfa_drv.dev,
+			dev_warn_ratelimited(drv->dev,
 					     "GET_INVENTORY(%llu) failed: %s (%ld)\n",
 					     i, lfa_status_name(status), status);
 			unread++;
@@ -460,9 +466,9 @@ int lfa_rescan(void)
 			continue;
 		}
 
-		img = lfa_find_image(&inv.guid);
+		img = lfa_find_image(drv, &inv.guid);
 		if (!img)
-			img = lfa_image_revive(&inv.guid);
+			img = lfa_image_revive(drv, &inv.guid);
 		if (img) {
 			list_move_tail(&img->node, &seen);
 			img->seq_id = i;
@@ -476,12 +482,12 @@ int lfa_rescan(void)
 				break;
 		}
 		if (!list_entry_is_head(img, &seen, node)) {
-			dev_warn(lfa_drv.dev, "%pUb: listed twice, ignoring id %llu\n",
+			dev_warn(drv->dev, "%pUb: listed twice, ignoring id %llu\n",
 				 &inv.guid, i);
 			continue;
 		}
 
-		img = lfa_image_create(i, &inv);
+		img = lfa_image_create(drv, i, &inv);
 		if (!img) {
 			unread++;
 			complete = false;
@@ -495,80 +501,82 @@ int lfa_rescan(void)
 	 * read, keep those images: their ids are checked against the GUID on
 	 * every use, so a stale one is refused rather than misused.
 	 */
-	list_for_each_entry_safe(img, tmp, &lfa_drv.images, node) {
+	list_for_each_entry_safe(img, tmp, &drv->images, node) {
 		if (complete)
 			lfa_image_bury(img);
 	}
-	list_splice_tail_init(&seen, &lfa_drv.images);
+	list_splice_tail_init(&seen, &drv->images);
 
 	if (!complete)
-		dev_warn(lfa_drv.dev,
+		dev_warn(drv->dev,
 			 "inventory incomplete: %llu of %llu images unread; keeping the images already known and not announcing it\n",
 			 unread, listed);
-	WRITE_ONCE(lfa_drv.settled, complete);
-	schedule_work(&lfa_drv.settle_work);
+	WRITE_ONCE(drv->settled, complete);
+	schedule_work(&drv->settle_work);
 	return 0;
 }
 
-/**
- * lfa_reap_dead() - remove the directories of vanished images
- *
- * Holds lfa_drv.act_lock, so that a rescan finds a vanished image either
- * still on the dead list with its directory (and revives it) or with its
- * directory gone (and creates a new one), never half-removed. Removing a
- * directory waits for its running show and store handlers; none of them
- * waits for act_lock (the writers only try it), and seq_lock, which the
- * readers take, is not held here.
- *
- * Context: process context, no LFA lock held.
+/*
+ * Removes the directories of vanished images. Holds act_lock, so that a
+ * rescan finds a vanished image either still on the dead list with its
+ * directory (and revives it) or with its directory gone (and creates a
+ * new one), never half-removed. Removing a directory waits for its
+ * running show and store handlers; none of them waits for act_lock (the
+ * writers only try it), and seq_lock, which the readers take, is not held
+ * here. Process context, no LFA lock held.
  */
-void lfa_reap_dead(void)
+static void lfa_reap_dead(struct lfa_drv *drv)
 {
 	struct lfa_image *img, *tmp;
 
-	mutex_lock(&lfa_drv.act_lock);
-	list_for_each_entry_safe(img, tmp, &lfa_drv.dead, dead_node) {
+	mutex_lock(&drv->act_lock);
+	list_for_each_entry_safe(img, tmp, &drv->dead, dead_node) {
 		list_del_init(&img->dead_node);
 		kobject_del(&img->kobj);
 		kobject_put(&img->kobj);
 	}
-	mutex_unlock(&lfa_drv.act_lock);
+	mutex_unlock(&drv->act_lock);
 }
 
 /**
  * lfa_settle_work() - remove vanished images, then announce the inventory
- * @work: lfa_drv.settle_work
+ * @work: &lfa_drv.settle_work
+ *
+ * The uevent goes to the bound device, which the unbind teardown clears
+ * only after cancelling this work.
  */
 void lfa_settle_work(struct work_struct *work)
 {
-	lfa_reap_dead();
+	struct lfa_drv *drv = container_of(work, struct lfa_drv, settle_work);
 
-	/* Unbind cancels this work before it clears lfa_drv.dev */
-	if (lfa_drv.dev && READ_ONCE(lfa_drv.settled))
-		kobject_uevent_env(&lfa_drv.dev->kobj, KOBJ_CHANGE,
+	lfa_reap_dead(drv);
+
+	if (drv->dev && READ_ONCE(drv->settled))
+		kobject_uevent_env(&drv->dev->kobj, KOBJ_CHANGE,
 				   lfa_settled_envp);
 }
 
 /**
  * lfa_remove_all() - take every image away, for unbind
+ * @drv: driver state
  *
  * Waits for a running activation, stops new ones, and removes all
  * directories.
  *
  * Context: process context, no LFA lock held.
  */
-void lfa_remove_all(void)
+void lfa_remove_all(struct lfa_drv *drv)
 {
 	struct lfa_image *img, *tmp;
 
-	mutex_lock(&lfa_drv.act_lock);
-	lfa_drv.dying = true;
-	down_write(&lfa_drv.seq_lock);
-	list_for_each_entry_safe(img, tmp, &lfa_drv.images, node)
+	mutex_lock(&drv->act_lock);
+	drv->dying = true;
+	down_write(&drv->seq_lock);
+	list_for_each_entry_safe(img, tmp, &drv->images, node)
 		lfa_image_bury(img);
-	up_write(&lfa_drv.seq_lock);
-	mutex_unlock(&lfa_drv.act_lock);
+	up_write(&drv->seq_lock);
+	mutex_unlock(&drv->act_lock);
 
-	cancel_work_sync(&lfa_drv.settle_work);
-	lfa_reap_dead();
+	cancel_work_sync(&drv->settle_work);
+	lfa_reap_dead(drv);
 }
