@@ -35,9 +35,6 @@ static struct lfa_drv lfa_drv = {
 					     lfa_notify_work),
 };
 
-/* The device this module registered itself, when firmware described none */
-static struct platform_device *lfa_own_pdev;
-
 /**
  * lfa_smc() - issue one LFA call through the discovered conduit
  * @in: argument registers
@@ -306,13 +303,20 @@ static void lfa_teardown(void *data)
 	drv->dev = NULL;
 }
 
-/*
- * Makes a device the agent's: reads the inventory, creates
- * /sys/firmware/lfa with a directory per image and announces it.
- * Everything is undone by a devm action when the device is unbound, or if
- * probing fails later on.
+/**
+ * lfa_bind() - make a device the agent's: inventory, sysfs, teardown
+ * @dev: a platform device (described by firmware, or before 6.14 the
+ *	module's own) or the module's own faux device
+ *
+ * Reads the inventory, creates /sys/firmware/lfa with a directory per
+ * image and announces it. Everything is undone by a devm action when
+ * @dev is unbound, or if probing fails later on.
+ *
+ * Context: process context, from the probe of @dev.
+ * Return: 0, -EBUSY if another device is bound already, or a negative
+ * errno.
  */
-static int lfa_bind(struct device *dev)
+int lfa_bind(struct device *dev)
 {
 	struct lfa_drv *drv = &lfa_drv;
 	int ret;
@@ -374,6 +378,8 @@ static struct platform_driver lfa_driver = {
 		.of_match_table		= lfa_of_match,
 		.acpi_match_table	= lfa_acpi_match,
 		.suppress_bind_attrs	= true,
+		/* lfa_own_device_create() needs its device bound at once */
+		.probe_type		= PROBE_FORCE_SYNCHRONOUS,
 	},
 };
 
@@ -414,14 +420,20 @@ static int __init lfa_init(void)
 	if (ret)
 		return ret;
 
-	/* Discovery alone proves an agent; firmware need not describe it */
+	/*
+	 * Discovery alone proves an agent; firmware need not describe it.
+	 * Without a node the module's own device stands for it, and the
+	 * module is of no use unless that is bound.
+	 */
 	if (!lfa_firmware_describes_device()) {
-		lfa_own_pdev = platform_device_register_simple(LFA_DRV_NAME,
-							       PLATFORM_DEVID_NONE,
-							       NULL, 0);
-		if (IS_ERR(lfa_own_pdev)) {
-			ret = PTR_ERR(lfa_own_pdev);
-			lfa_own_pdev = NULL;
+		drv->own = lfa_own_device_create(LFA_DRV_NAME);
+		if (drv->own && drv->dev != drv->own) {
+			lfa_own_device_destroy(drv->own);
+			drv->own = NULL;
+		}
+		if (!drv->own) {
+			pr_err("cannot bind the LFA agent's device\n");
+			ret = -ENODEV;
 			goto err_driver;
 		}
 	}
@@ -436,8 +448,8 @@ module_init(lfa_init);
 
 static void __exit lfa_exit(void)
 {
-	if (lfa_own_pdev)
-		platform_device_unregister(lfa_own_pdev);
+	if (lfa_drv.own)
+		lfa_own_device_destroy(lfa_drv.own);
 	platform_driver_unregister(&lfa_driver);
 }
 module_exit(lfa_exit);

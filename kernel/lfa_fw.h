@@ -139,7 +139,9 @@ struct lfa_image {
  * struct lfa_drv - driver state; there is one LFA agent per system
  * @conduit: SMC or HVC, as discovered; for the log line
  * @version: LFA_VERSION answer
- * @dev: bound device, NULL when not
+ * @own: the device the module created because firmware describes none
+ *	(see lfa_compat.h), or NULL; set and cleared by module init and exit
+ * @dev: bound device (described by firmware, or @own), NULL when not
  *	bound; set at bind and cleared by the unbind teardown, while no
  *	sysfs file and no work of the driver exists
  * @kset: /sys/firmware/lfa, with the same lifetime as @dev
@@ -177,6 +179,7 @@ struct lfa_image {
 struct lfa_drv {
 	enum arm_smccc_conduit conduit;
 	u32 version;
+	struct device *own;
 	struct device *dev;
 	struct kset *kset;
 	struct mutex act_lock;		/* see above */
@@ -197,6 +200,7 @@ void lfa_smc(struct arm_smccc_1_2_regs *in, struct arm_smccc_1_2_regs *out);
 long lfa_get_inventory(u64 seq_id, struct lfa_inventory *inv);
 const char *lfa_status_name(long status);
 int lfa_status_to_errno(long status);
+int lfa_bind(struct device *dev);
 
 /* lfa_sysfs.c */
 int lfa_rescan(struct lfa_drv *drv);
