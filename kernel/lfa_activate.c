@@ -65,6 +65,7 @@ MODULE_PARM_DESC(activate_timeout_ms,
 	} while (0)
 #define lfa_img_err(img, fmt, ...) lfa_img_log(dev_err, img, fmt, ##__VA_ARGS__)
 #define lfa_img_info(img, fmt, ...) lfa_img_log(dev_info, img, fmt, ##__VA_ARGS__)
+#define lfa_img_dbg(img, fmt, ...) lfa_img_log(dev_dbg, img, fmt, ##__VA_ARGS__)
 
 static void lfa_backoff(unsigned long *delay_us)
 {
@@ -315,7 +316,7 @@ static int lfa_activate_check(struct lfa_image *img,
 	if (ret)
 		return ret;
 	if (!(inv->flags & LFA_INV_PENDING)) {
-		lfa_img_info(img, "nothing pending to activate\n");
+		lfa_img_dbg(img, "nothing pending to activate\n");
 		return -ENODATA;
 	}
 
@@ -431,7 +432,7 @@ int lfa_activate_locked(struct lfa_image *img)
 		ret = lfa_activate(img, seq, skip, &stops);
 
 	if (ret && !started) {
-		lfa_img_info(img, "PRIME refused before it started; no CANCEL\n");
+		lfa_img_dbg(img, "PRIME refused before it started; no CANCEL\n");
 	} else if (ret) {
 		/*
 		 * INVALID_PARAMETERS only means the agent had nothing in
@@ -443,6 +444,11 @@ int lfa_activate_locked(struct lfa_image *img)
 				    lfa_status_name(status), status);
 		lfa_note_cancel(img, status);
 	} else {
+		/*
+		 * The one line on success: the firmware running below the
+		 * kernel changed, which the log must record as it does for
+		 * a late microcode load.
+		 */
 		lfa_img_info(img, "activated (%u machine stops)\n", stops);
 		/*
 		 * TF-A leaves ending the prime to the component's activator,
@@ -544,7 +550,7 @@ void lfa_notify_work(struct work_struct *work)
 
 		/* The rescan may hand the image to the settle work */
 		kobject_get(&img->kobj);
-		lfa_img_info(img, "auto-activating on notification\n");
+		lfa_img_dbg(img, "auto-activating on notification\n");
 		lfa_activate_locked(img);
 		kobject_put(&img->kobj);
 		activated = true;

@@ -310,7 +310,7 @@ static void lfa_teardown(void *data)
  *
  * Reads the inventory, creates /sys/firmware/lfa with a directory per
  * image and announces it. Everything is undone by a devm action when
- * @dev is unbound, or if probing fails later on.
+ * @dev is unbound, or if probing fails later on. Silent on success.
  *
  * Context: process context, from the probe of @dev.
  * Return: 0, -EBUSY if another device is bound already, or a negative
@@ -337,6 +337,11 @@ int lfa_bind(struct device *dev)
 	ret = devm_add_action_or_reset(dev, lfa_teardown, drv);
 	if (ret)
 		return ret;
+
+	dev_dbg(dev, "LFA v%u.%u agent (%s conduit)\n",
+		LFA_VERSION_MAJOR(drv->version),
+		LFA_VERSION_MINOR(drv->version),
+		drv->conduit == SMCCC_CONDUIT_HVC ? "HVC" : "SMC");
 
 	mutex_lock(&drv->act_lock);
 	drv->dying = false;
@@ -410,11 +415,6 @@ static int __init lfa_init(void)
 		pr_info("no LFA agent found\n");
 		return ret;
 	}
-
-	pr_info("LFA v%u.%u agent found (%s conduit)\n",
-		LFA_VERSION_MAJOR(drv->version),
-		LFA_VERSION_MINOR(drv->version),
-		drv->conduit == SMCCC_CONDUIT_HVC ? "HVC" : "SMC");
 
 	ret = platform_driver_register(&lfa_driver);
 	if (ret)
