@@ -1690,6 +1690,29 @@ fu_lfa_plugin_upload_deferred_func(void)
 	fu_test_set_policy(self, "immediate");
 }
 
+/* fwupd's shutdown hook runs `fwupdtool activate` from systemd-shutdown */
+static void
+fu_lfa_plugin_final_shutdown_func(void)
+{
+	FuDevice *device;
+	g_autoptr(FuTest) self = fu_test_new("inventory.txt");
+	g_autofree gchar *pid1 = g_build_filename(self->tmpdir, "proc", "1", NULL);
+
+	g_assert_cmpint(g_mkdir_with_parents(pid1, 0755), ==, 0);
+	fu_test_file_set(pid1, "comm", "systemd");
+	device = fu_test_restart(self);
+	g_assert_true(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+
+	/* the reboot under way boots the staged image: nothing for the hook */
+	fu_test_file_set(pid1, "comm", "systemd-shutdow");
+	device = fu_test_restart(self);
+	g_assert_false(fu_device_has_flag(device, FWUPD_DEVICE_FLAG_NEEDS_ACTIVATION));
+	g_assert_cmpstr(fu_device_get_summary(device),
+			==,
+			"Version 1.3 is staged and pending live activation");
+	g_assert_cmpint(fu_test_kernel_count(self, "activate_count"), ==, 0);
+}
+
 static void
 fu_lfa_plugin_upload_error_func(void)
 {
@@ -1960,6 +1983,7 @@ main(int argc, char **argv)
 	fu_test_add_kernel_func("/lfa/plugin/upload", fu_lfa_plugin_upload_func);
 	fu_test_add_kernel_func("/lfa/plugin/upload-deferred", fu_lfa_plugin_upload_deferred_func);
 	fu_test_add_kernel_func("/lfa/plugin/upload-error", fu_lfa_plugin_upload_error_func);
+	fu_test_add_kernel_func("/lfa/plugin/final-shutdown", fu_lfa_plugin_final_shutdown_func);
 	fu_test_add_kernel_func("/lfa/plugin/no-upload", fu_lfa_plugin_no_upload_func);
 	rc = g_test_run();
 	fu_test_rm_rf(statedir);
