@@ -124,14 +124,3 @@ chain_done() {
 	stop_fwupd
 	tap_done
 }
-
-# start the chain or end the case with one failure
-start_chain_or_bail() {
-	if start_chain "$@"; then
-		ok "fwupd daemon starts in the guest"
-		return 0
-	fi
-	not_ok "fwupd daemon starts in the guest"
-	chain_done
-	exit 1
-}

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # What the end-to-end cases ask of fwupd and the kernel, however fwupd runs:
 # in the busybox guest's chroot (chain-lib.sh) or on the Debian userland
-# (tests/debian).  Expects a `fwupdmgr` command or function.
+# (tests/debian).  Expects a `fwupdmgr` command or function, and from the
+# chain library start_chain and chain_done.
 
 GUID_BL31=47d4086d-4cfe-9846-9b95-2950cbbd5a00
 GUID_RMM=6c0762a6-12f2-4b56-92cb-ba8f633606d9
@@ -86,4 +87,15 @@ dev_id() {	# dev_id GUID: fwupd's device ID of the image (after dev_json)
 activate_cpus() {
 	grep 'call=ACTIVATE' "$LFA_EMU/log" | sed 's/.* cpu=\([0-9]*\) .*/\1/' |
 		sort -u | wc -l
+}
+
+# start the chain or end the case with one failure
+start_chain_or_bail() {
+	if start_chain "$@"; then
+		ok "fwupd daemon starts in the guest"
+		return 0
+	fi
+	not_ok "fwupd daemon starts in the guest"
+	chain_done
+	exit 1
 }
