@@ -35,8 +35,11 @@ check_eq() {	# check_eq DESCRIPTION GOT WANT
 	fi
 }
 
-# The agent's mode (run-guest --agent): lfa answers as the specification
-# reads, tf-a as TF-A's LFA service does (tests/agent/README.md).
+# The agent's mode (run-guest or run-server --agent): lfa answers as the
+# specification reads, tf-a as TF-A's LFA service does
+# (tests/agent/README.md).  The busybox guest's /init exports the run's
+# settings; the Debian server's test unit does not.
+[ -n "${LFA_VM_AGENT:-}" ] || [ ! -r /tests/env ] || . /tests/env
 AGENT_MODE=${LFA_VM_AGENT:-lfa}
 
 skip() {	# skip DESCRIPTION REASON: a check this agent mode cannot make

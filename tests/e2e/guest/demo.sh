@@ -19,10 +19,6 @@ version_of() {	# version_of GUID: fwupd's view (after dev_json)
 	dev_field "$1" Version
 }
 
-uptime_s() {
-	cut -d' ' -f1 /proc/uptime
-}
-
 step "Booting the emulated Arm server: $(nproc) CPUs, $(grep -o 'SMC Calling Convention v[0-9.]*' /tmp/dmesg)"
 start_chain_or_bail
 say "$(dmesg | grep -m1 'lfa_fw: LFA' | sed 's/^\[[^]]*\] //')"
