@@ -121,7 +121,7 @@ EOF
 vm_initramfs_base() {
 	r=$1
 	mkdir -p "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" \
-		"$r/host" "$r/tests" "$r/lib/modules-test" "$r/etc"
+		"$r/tests" "$r/lib/modules-test" "$r/etc"
 	cp "$vm/busybox/bin/busybox" "$r/bin/busybox"
 	ln -s busybox "$r/bin/sh"
 	cp "$top/tests/vm/guest-init" "$r/init"
@@ -144,13 +144,6 @@ vm_build_modules() {
 		exit 1
 	}
 	cp "$b"/*.ko "$dest/"
-}
-
-vm_add_9p_modules() {
-	mkdir -p "$1"
-	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
-		xz -dc "$KMODULES/kernel/$m.ko.xz" >"$1/$(basename "$m").ko"
-	done
 }
 
 # vm_build_tf_a DIR: build the TF-A tree in DIR for PLAT=qemu with its LFA
