@@ -27,4 +27,4 @@ KERNEL_NEXT_SERIES=7.2
 KERNEL_NEXT_SUITE=trixie-backports
 
 # bump to make install-deps re-run apt-get on machines that already ran it
-DEPS_REVISION=7
+DEPS_REVISION=8
