@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2154 # $top is the sourcing script's
 # Sourced by the entry points (scripts/test, scripts/demo) right after they
 # set $top.  Kbuild cannot build in a directory whose path has blanks (the
 # driver's checks, DKMS and the guests' modules all go through it), so a
