@@ -16,7 +16,7 @@ check_version "RMM runs 0.8 after" "$(dev_field $GUID_RMM Version)" "0.8"
 check "RMM no longer needs activation" eval '! dev_has_flag $GUID_RMM needs-activation'
 check_version "kernel agrees: current_version" "$(sysfs $GUID_RMM current_version)" "0.8"
 check_eq "kernel agrees: nothing pending" "$(sysfs $GUID_RMM activation_pending)" "0"
-check_eq "ACTIVATE was called on all 4 CPUs" "$(activate_cpus)" "4"
+check_eq "ACTIVATE was called on all $(nproc) CPUs" "$(activate_cpus)" "$(nproc)"
 check "PRIME preceded ACTIVATE" eval 'grep -m1 -E "call=(PRIME|ACTIVATE)" $LFA_EMU/log | grep -q call=PRIME'
 # the driver ends the prime after a success (TF-A BL31 keeps it)
 check_eq "one CANCEL" "$(grep -c call=CANCEL $LFA_EMU/log)" 1

@@ -28,7 +28,7 @@ dev_json
 check_eq "BL31 runs 2.13 after" "$(dev_field $GUID_BL31 Version)" "2.13"
 check_eq "kernel agrees" "$(sysfs $GUID_BL31 current_version)" "2.13"
 check "BL31 does not need activation" eval '! dev_has_flag $GUID_BL31 needs-activation'
-check "activated with a rendezvous of all 4 CPUs" eval '[ "$(activate_cpus)" = 4 ]'
+check "activated with a rendezvous of all $(nproc) CPUs" eval '[ "$(activate_cpus)" = "$(nproc)" ]'
 check "no reboot requested" eval '! grep -qi "requires a reboot\|needs a reboot" /tmp/out'
 check "device not flagged needs-reboot" eval '! dev_has_flag $GUID_BL31 needs-reboot'
 check "upload device back to idle" eval '[ "$(cat /sys/class/firmware/lfa-$GUID_BL31/status)" = idle ]'
