@@ -18,7 +18,9 @@ as_user() {
 
 # the emulated platform's staging path: what the BMC does on a real server
 insmod "$F/modules/lfa_testplat.ko"
-check "udev loaded lfa_fw at boot" grep -q '^lfa_fw ' /proc/modules
+# the test unit starts once multi-user.target is reached, which does not
+# wait for udevd to have handled every coldplug event
+check "udev loaded lfa_fw at boot" wait_for 120 grep -q '^lfa_fw ' /proc/modules
 dev_json
 check "fwupd runs for its first client" systemctl is-active --quiet fwupd
 check_eq "fwupd shows BL31's version" "$(dev_field $GUID_BL31 Version)" "2.12"
