@@ -20,6 +20,9 @@ SUMMARY_STAGED_RE = re.compile(r"^Version (\S+) is staged and pending ")
 # as JSON and never prompt, and the --no-*-check options skip what it
 # otherwise looks into before a command (unreported history, old metadata,
 # remotes to enable)
+# the modules' fwupdmgr option (doc_fragments/fwupdmgr.py documents it)
+FWUPDMGR_ARGUMENT_SPEC = {"fwupdmgr": {"type": "str", "default": "fwupdmgr"}}
+
 FWUPDMGR_FLAGS = ["--json", "--no-unreported-check", "--no-metadata-check", "--no-remote-check"]
 
 

@@ -45,14 +45,11 @@ options:
       - fwupd activates after installing, unless its lfa
         C(ActivationPolicy) is C(deferred); the module then activates.
     type: path
-  fwupdmgr:
-    description:
-      - The fwupdmgr to run, a name looked up in PATH or a path.
-    type: str
-    default: fwupdmgr
 notes:
   - Supports check mode and diff mode.
   - Needs the rights of C(fwupdmgr activate), in practice root (C(become)).
+extends_documentation_fragment:
+  - fwupd_lfa.fleet.fwupdmgr
 author:
   - fwupd-lfa authors
 """
@@ -120,6 +117,7 @@ left_pending:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fwupd_lfa.fleet.plugins.module_utils.lfa import (
+    FWUPDMGR_ARGUMENT_SPEC,
     GUID_RE,
     Fwupd,
     FwupdError,
@@ -291,7 +289,7 @@ def main():
             "expected_version": {"type": "str"},
             "all_pending": {"type": "bool", "default": False},
             "cabinet": {"type": "path"},
-            "fwupdmgr": {"type": "str", "default": "fwupdmgr"},
+            **FWUPDMGR_ARGUMENT_SPEC,
         },
         required_if=[("all_pending", False, ("guid", "cabinet"), True)],
         supports_check_mode=True,

@@ -18,15 +18,11 @@ description:
   - Fails when fwupd does not answer, so it doubles as the check that fwupd
     runs.
   - Changes nothing; runs in check mode too.
-options:
-  fwupdmgr:
-    description:
-      - The fwupdmgr to run, a name looked up in PATH or a path.
-    type: str
-    default: fwupdmgr
 notes:
   - fwupdmgr talks to fwupd on the system bus, as it always does; the module
     reads sysfs under C(FWUPD_SYSFSDIR) when that is set, as fwupd does.
+extends_documentation_fragment:
+  - fwupd_lfa.fleet.fwupdmgr
 author:
   - fwupd-lfa authors
 """
@@ -96,12 +92,17 @@ ansible_facts:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.fwupd_lfa.fleet.plugins.module_utils.lfa import Fwupd, FwupdError, boot_id
+from ansible_collections.fwupd_lfa.fleet.plugins.module_utils.lfa import (
+    FWUPDMGR_ARGUMENT_SPEC,
+    Fwupd,
+    FwupdError,
+    boot_id,
+)
 
 
 def main():
     module = AnsibleModule(
-        argument_spec={"fwupdmgr": {"type": "str", "default": "fwupdmgr"}},
+        argument_spec=FWUPDMGR_ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     fwupd = Fwupd(module)
